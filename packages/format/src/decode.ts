@@ -1,0 +1,152 @@
+import { FORMAT_VERSION, UNBUFFERED } from './constants';
+import { DecodeError } from './errors';
+import type { RecordLayout } from './layout';
+import { decodeUtf8, parseTypeSignature, readSlot, type StatValue } from './types';
+
+/** Options of the decoding functions. */
+export interface DecodeOptions {
+  /** File name to put in error messages. Defaults to none. */
+  readonly path?: string;
+}
+
+/** A record with its current value, and its raw double-buffer state for tools that want it. */
+export interface DecodedRecord {
+  readonly label: string;
+  readonly signature: string;
+  /** The value a reader sees: slot `writeIndex ^ 1` if buffered, else the only slot. */
+  readonly value: StatValue;
+  /** 0 or 1 (the slot the writer will write next) for buffered records, 0xff for unbuffered ones. */
+  readonly writeIndex: number;
+  /** Every slot's value: two for buffered records, one for unbuffered ones. */
+  readonly slots: readonly StatValue[];
+  readonly layout: RecordLayout;
+}
+
+/** A DataView over exactly the bytes of `bytes`. */
+export function toDataView(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function hexByte(n: number): string {
+  return '0x' + n.toString(16).padStart(2, '0');
+}
+
+function printable(bytes: Uint8Array): string {
+  const text = JSON.stringify(decodeUtf8(bytes.subarray(0, 40)));
+  return bytes.length > 40 ? `${text}… (${bytes.length} bytes)` : text;
+}
+
+/**
+ * Checks the version byte and walks the records (SPEC.md §3, §6), returning where each one lies.
+ * Stops at a zero label length or at the end of the bytes. Any other problem is a `DecodeError`
+ * naming the record and offset: it never reads out of bounds, loops or allocates more than the
+ * input's size, whatever the bytes.
+ */
+export function decodeLayout(bytes: Uint8Array, options: DecodeOptions = {}): RecordLayout[] {
+  const path = options.path;
+  if (bytes.length === 0) throw new DecodeError('empty file: not an mmstats file', { offset: 0, path });
+  if (bytes[0] !== FORMAT_VERSION) {
+    throw new DecodeError(`unsupported version byte ${hexByte(bytes[0])} (expected ${hexByte(FORMAT_VERSION)}): not an mmstats v1 file`, {
+      offset: 0,
+      path,
+    });
+  }
+  const view = toDataView(bytes);
+  const size = bytes.length;
+  const records: RecordLayout[] = [];
+  let offset = 1;
+  while (offset < size) {
+    const index = records.length;
+    const fail = (reason: string, at: number = offset): never => {
+      throw new DecodeError(reason, { offset: at, recordIndex: index, path });
+    };
+    if (offset + 1 === size) {
+      // One byte left: a zero there is the end marker cut short by the end of the file.
+      if (bytes[offset] === 0) break;
+      fail('label length cut off by the end of the file (1 byte left)');
+    }
+    const labelLength = view.getUint16(offset, true);
+    if (labelLength === 0) break;
+    const labelOffset = offset + 2;
+    if (labelLength > size - labelOffset) {
+      fail(`label length ${labelLength} runs past the end of the file (${size - labelOffset} bytes left)`);
+    }
+    const label = decodeUtf8(bytes.subarray(labelOffset, labelOffset + labelLength));
+    const signatureLengthAt = labelOffset + labelLength;
+    if (size - signatureLengthAt < 2) fail(`record "${label}" is cut off before its type signature length`, signatureLengthAt);
+    const signatureLength = view.getUint16(signatureLengthAt, true);
+    const signatureOffset = signatureLengthAt + 2;
+    if (signatureLength > size - signatureOffset) {
+      fail(
+        `record "${label}": type signature length ${signatureLength} runs past the end of the file (${size - signatureOffset} bytes left)`,
+        signatureLengthAt,
+      );
+    }
+    const signatureBytes = bytes.subarray(signatureOffset, signatureOffset + signatureLength);
+    // Signatures are ASCII; anything else cannot match a known signature anyway.
+    const signature = String.fromCharCode(...signatureBytes.subarray(0, 64));
+    const type = signatureLength <= 64 ? parseTypeSignature(signature) : undefined;
+    if (!type) fail(`record "${label}": unknown type signature ${printable(signatureBytes)}`, signatureOffset);
+    const writeIndexOffset = signatureOffset + signatureLength;
+    if (writeIndexOffset >= size) fail(`record "${label}" is cut off before its write-buffer byte`, writeIndexOffset);
+    const writeIndex = bytes[writeIndexOffset];
+    if (writeIndex !== 0 && writeIndex !== 1 && writeIndex !== UNBUFFERED) {
+      fail(`record "${label}": write-buffer byte is ${hexByte(writeIndex)}, expected 0x00, 0x01 or 0xff`, writeIndexOffset);
+    }
+    const buffered = writeIndex !== UNBUFFERED;
+    const slot0 = writeIndexOffset + 1;
+    const slotBytes = type!.size * (buffered ? 2 : 1);
+    if (slotBytes > size - slot0) {
+      fail(
+        `record "${label}" is truncated: its ${buffered ? 'two slots need' : 'slot needs'} ${slotBytes} bytes, ${size - slot0} left`,
+        slot0,
+      );
+    }
+    const end = slot0 + slotBytes;
+    records.push({
+      index,
+      offset,
+      end,
+      label,
+      labelOffset,
+      labelLength,
+      signature,
+      type: type!,
+      writeIndexOffset,
+      buffered,
+      slotOffsets: [slot0, buffered ? slot0 + type!.size : slot0],
+    });
+    offset = end;
+  }
+  return records;
+}
+
+/**
+ * The current value of `record` in `view` (the same bytes, or newer bytes of the same file): the
+ * only slot of an unbuffered record, else slot `writeIndex ^ 1` (SPEC.md §4).
+ */
+export function readValue(view: DataView, record: RecordLayout, options: DecodeOptions = {}): StatValue {
+  if (!record.buffered) return readSlot(view, record.slotOffsets[0], record.type);
+  const writeIndex = view.getUint8(record.writeIndexOffset);
+  if (writeIndex > 1) {
+    throw new DecodeError(`record "${record.label}": write-buffer byte is ${hexByte(writeIndex)}, expected 0x00 or 0x01`, {
+      offset: record.writeIndexOffset,
+      recordIndex: record.index,
+      path: options.path,
+    });
+  }
+  return readSlot(view, record.slotOffsets[writeIndex ^ 1], record.type);
+}
+
+/** Decodes a whole file: every record's label, signature, value and slots. */
+export function decodeFile(bytes: Uint8Array, options: DecodeOptions = {}): DecodedRecord[] {
+  const view = toDataView(bytes);
+  return decodeLayout(bytes, options).map((layout) => {
+    const writeIndex = bytes[layout.writeIndexOffset];
+    const slots = layout.buffered
+      ? [readSlot(view, layout.slotOffsets[0], layout.type), readSlot(view, layout.slotOffsets[1], layout.type)]
+      : [readSlot(view, layout.slotOffsets[0], layout.type)];
+    const value = layout.buffered ? slots[writeIndex ^ 1] : slots[0];
+    return { label: layout.label, signature: layout.signature, value, writeIndex, slots, layout };
+  });
+}

@@ -1,0 +1,40 @@
+// Constants of format v1
+export {
+  FORMAT_VERSION,
+  UNBUFFERED,
+  MAX_LABEL_BYTES,
+  MAX_SIGNATURE_BYTES,
+  MAX_STRING_SIZE,
+  DEFAULT_STRING_SIZE,
+  STATIC_TEXT_SIZE,
+  DEFAULT_PAGE_SIZE,
+} from './constants';
+
+// Errors
+export { MmstatsError, DecodeError, EncodeError } from './errors';
+export type { DecodeErrorDetails } from './errors';
+
+// Type signatures and slot values
+export {
+  FIXED_SIGNATURES,
+  parseTypeSignature,
+  stringSignature,
+  readSlot,
+  writeSlot,
+  toBigInt,
+  decodeUtf8,
+  encodeUtf8Into,
+} from './types';
+export type { TypeInfo, ValueKind, StatValue } from './types';
+
+// Layout
+export { recordSize, fileSize } from './layout';
+export type { RecordLayout } from './layout';
+
+// Encoding (writers)
+export { layoutRecords, writeRecords, encodeFile } from './encode';
+export type { RecordSpec, EncodeOptions, FilePlan } from './encode';
+
+// Decoding (readers)
+export { decodeLayout, decodeFile, readValue, toDataView } from './decode';
+export type { DecodeOptions, DecodedRecord } from './decode';

@@ -1,0 +1,180 @@
+import { MAX_STRING_SIZE } from './constants';
+
+/** How the bytes of a value are to be read (SPEC.md §4). */
+export type ValueKind = 'uint' | 'int' | 'float' | 'bool' | 'string';
+
+/** A decoded value: 64-bit integers are a `number` while exact, a `bigint` beyond 2^53. */
+export type StatValue = number | bigint | boolean | string;
+
+/** What a type signature means: its kind and the size of one slot in bytes. */
+export interface TypeInfo {
+  readonly signature: string;
+  readonly kind: ValueKind;
+  readonly size: number;
+}
+
+const FIXED: ReadonlyMap<string, TypeInfo> = new Map(
+  (
+    [
+      ['Q', 'uint', 8],
+      ['q', 'int', 8],
+      // `L`/`l` were written by mmstats before 0.3.8 on 64-bit Linux, where they were 8 bytes wide.
+      ['L', 'uint', 8],
+      ['l', 'int', 8],
+      ['I', 'uint', 4],
+      ['i', 'int', 4],
+      ['H', 'uint', 2],
+      ['h', 'int', 2],
+      ['b', 'int', 1],
+      ['?', 'bool', 1],
+      ['f', 'float', 4],
+      ['d', 'float', 8],
+    ] as const
+  ).map(([signature, kind, size]) => [signature, { signature, kind, size }]),
+);
+
+/** Every fixed-size type signature a reader understands, in SPEC.md's order. */
+export const FIXED_SIGNATURES: readonly string[] = [...FIXED.keys()];
+
+const STRING_SIGNATURE = /^([1-9][0-9]{0,9})s$/;
+
+/**
+ * Looks up a type signature: one of `Q q L l I i H h b ? f d`, or `<N>s` for a string of N bytes
+ * (N from 1 to 2^31 - 1, no leading zeros). Returns `undefined` for anything else.
+ */
+export function parseTypeSignature(signature: string): TypeInfo | undefined {
+  const fixed = FIXED.get(signature);
+  if (fixed) return fixed;
+  const match = STRING_SIGNATURE.exec(signature);
+  if (!match) return undefined;
+  const size = Number(match[1]);
+  if (size > MAX_STRING_SIZE) return undefined;
+  return { signature, kind: 'string', size };
+}
+
+/** The signature of a string field of `size` bytes. */
+export function stringSignature(size: number): string {
+  return `${size}s`;
+}
+
+const TWO_32 = 4294967296;
+
+// Labels and strings come from other processes: bad UTF-8 becomes U+FFFD, never an exception.
+const utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
+/** Decodes UTF-8 without ever throwing; invalid sequences become U+FFFD. */
+export function decodeUtf8(bytes: Uint8Array): string {
+  return utf8.decode(bytes);
+}
+
+function uint64(view: DataView, at: number): number | bigint {
+  const hi = view.getUint32(at + 4, true);
+  const lo = view.getUint32(at, true);
+  // Below 2^53 two 32-bit halves make an exact number; above it only a bigint is exact.
+  if (hi < 0x200000) return hi * TWO_32 + lo;
+  return view.getBigUint64(at, true);
+}
+
+function int64(view: DataView, at: number): number | bigint {
+  const hi = view.getInt32(at + 4, true);
+  const lo = view.getUint32(at, true);
+  if (hi >= -0x200000 && hi < 0x200000) return hi * TWO_32 + lo;
+  return view.getBigInt64(at, true);
+}
+
+/**
+ * Reads one slot holding a value of `type` at byte `at` (little-endian, no alignment).
+ * The caller has checked that `at + type.size` is inside the view.
+ */
+export function readSlot(view: DataView, at: number, type: TypeInfo): StatValue {
+  switch (type.kind) {
+    case 'float':
+      return type.size === 8 ? view.getFloat64(at, true) : view.getFloat32(at, true);
+    case 'bool':
+      return view.getUint8(at) !== 0;
+    case 'string': {
+      const bytes = new Uint8Array(view.buffer, view.byteOffset + at, type.size);
+      const nul = bytes.indexOf(0);
+      return decodeUtf8(nul === -1 ? bytes : bytes.subarray(0, nul));
+    }
+    case 'uint':
+      switch (type.size) {
+        case 8:
+          return uint64(view, at);
+        case 4:
+          return view.getUint32(at, true);
+        case 2:
+          return view.getUint16(at, true);
+        default:
+          return view.getUint8(at);
+      }
+    case 'int':
+      switch (type.size) {
+        case 8:
+          return int64(view, at);
+        case 4:
+          return view.getInt32(at, true);
+        case 2:
+          return view.getInt16(at, true);
+        default:
+          return view.getInt8(at);
+      }
+  }
+}
+
+const utf8Encoder = new TextEncoder();
+
+/**
+ * Writes `value` into one slot, converting it like the writer's fields do: integers wrap to the
+ * slot's width (NaN and infinities store 0), booleans store 0/1, strings are UTF-8, cut on a
+ * character boundary and NUL-terminated when shorter than the slot. Not the writer's hot path:
+ * used to encode initial and static values.
+ */
+export function writeSlot(view: DataView, at: number, type: TypeInfo, value: StatValue): void {
+  switch (type.kind) {
+    case 'float':
+      if (type.size === 8) view.setFloat64(at, Number(value), true);
+      else view.setFloat32(at, Number(value), true);
+      return;
+    case 'bool':
+      view.setUint8(at, value ? 1 : 0);
+      return;
+    case 'string': {
+      const bytes = new Uint8Array(view.buffer, view.byteOffset + at, type.size);
+      const written = encodeUtf8Into(String(value), bytes);
+      if (written < type.size) bytes[written] = 0;
+      return;
+    }
+    case 'uint':
+    case 'int':
+      writeInteger(view, at, type.size, value);
+      return;
+  }
+}
+
+function writeInteger(view: DataView, at: number, size: number, value: StatValue): void {
+  if (size === 8) {
+    view.setBigUint64(at, BigInt.asUintN(64, toBigInt(value)), true);
+    return;
+  }
+  const n = typeof value === 'bigint' ? Number(BigInt.asIntN(32, value)) : Number(value);
+  // DataView's integer setters already wrap modulo 2^width and store 0 for NaN and infinities.
+  if (size === 4) view.setUint32(at, n, true);
+  else if (size === 2) view.setUint16(at, n, true);
+  else view.setUint8(at, n);
+}
+
+/** Converts a value to a bigint the way an integer slot does: truncates, NaN and infinities give 0. */
+export function toBigInt(value: StatValue): bigint {
+  if (typeof value === 'bigint') return value;
+  const n = Number(value);
+  return Number.isFinite(n) ? BigInt(Math.trunc(n)) : 0n;
+}
+
+/**
+ * Encodes `text` as UTF-8 into `target`, stopping before a character that does not fit whole.
+ * Returns the number of bytes written.
+ */
+export function encodeUtf8Into(text: string, target: Uint8Array): number {
+  return utf8Encoder.encodeInto(text, target).written;
+}
