@@ -36,6 +36,12 @@ function printable(bytes: Uint8Array): string {
   return bytes.length > 40 ? `${text}… (${bytes.length} bytes)` : text;
 }
 
+/** A label for an error message: quoted, escaped and cut short, as labels come from other processes. */
+function quoted(label: string): string {
+  const text = JSON.stringify(label.slice(0, 40));
+  return label.length > 40 ? `${text}…` : text;
+}
+
 /**
  * Checks the version byte and walks the records (SPEC.md §3, §6), returning where each one lies.
  * Stops at a zero label length or at the end of the bytes. Any other problem is a `DecodeError`
@@ -73,12 +79,12 @@ export function decodeLayout(bytes: Uint8Array, options: DecodeOptions = {}): Re
     }
     const label = decodeUtf8(bytes.subarray(labelOffset, labelOffset + labelLength));
     const signatureLengthAt = labelOffset + labelLength;
-    if (size - signatureLengthAt < 2) fail(`record "${label}" is cut off before its type signature length`, signatureLengthAt);
+    if (size - signatureLengthAt < 2) fail(`record ${quoted(label)} is cut off before its type signature length`, signatureLengthAt);
     const signatureLength = view.getUint16(signatureLengthAt, true);
     const signatureOffset = signatureLengthAt + 2;
     if (signatureLength > size - signatureOffset) {
       fail(
-        `record "${label}": type signature length ${signatureLength} runs past the end of the file (${size - signatureOffset} bytes left)`,
+        `record ${quoted(label)}: type signature length ${signatureLength} runs past the end of the file (${size - signatureOffset} bytes left)`,
         signatureLengthAt,
       );
     }
@@ -86,19 +92,19 @@ export function decodeLayout(bytes: Uint8Array, options: DecodeOptions = {}): Re
     // Signatures are ASCII; anything else cannot match a known signature anyway.
     const signature = String.fromCharCode(...signatureBytes.subarray(0, 64));
     const type = signatureLength <= 64 ? parseTypeSignature(signature) : undefined;
-    if (!type) fail(`record "${label}": unknown type signature ${printable(signatureBytes)}`, signatureOffset);
+    if (!type) fail(`record ${quoted(label)}: unknown type signature ${printable(signatureBytes)}`, signatureOffset);
     const writeIndexOffset = signatureOffset + signatureLength;
-    if (writeIndexOffset >= size) fail(`record "${label}" is cut off before its write-buffer byte`, writeIndexOffset);
+    if (writeIndexOffset >= size) fail(`record ${quoted(label)} is cut off before its write-buffer byte`, writeIndexOffset);
     const writeIndex = bytes[writeIndexOffset];
     if (writeIndex !== 0 && writeIndex !== 1 && writeIndex !== UNBUFFERED) {
-      fail(`record "${label}": write-buffer byte is ${hexByte(writeIndex)}, expected 0x00, 0x01 or 0xff`, writeIndexOffset);
+      fail(`record ${quoted(label)}: write-buffer byte is ${hexByte(writeIndex)}, expected 0x00, 0x01 or 0xff`, writeIndexOffset);
     }
     const buffered = writeIndex !== UNBUFFERED;
     const slot0 = writeIndexOffset + 1;
     const slotBytes = type!.size * (buffered ? 2 : 1);
     if (slotBytes > size - slot0) {
       fail(
-        `record "${label}" is truncated: its ${buffered ? 'two slots need' : 'slot needs'} ${slotBytes} bytes, ${size - slot0} left`,
+        `record ${quoted(label)} is truncated: its ${buffered ? 'two slots need' : 'slot needs'} ${slotBytes} bytes, ${size - slot0} left`,
         slot0,
       );
     }
@@ -126,10 +132,18 @@ export function decodeLayout(bytes: Uint8Array, options: DecodeOptions = {}): Re
  * only slot of an unbuffered record, else slot `writeIndex ^ 1` (SPEC.md §4).
  */
 export function readValue(view: DataView, record: RecordLayout, options: DecodeOptions = {}): StatValue {
+  if (record.end > view.byteLength) {
+    // The bytes were re-read after the layout was decoded and the file has shrunk since.
+    throw new DecodeError(`record ${quoted(record.label)} ends at ${record.end} but only ${view.byteLength} bytes were read: the file shrank`, {
+      offset: record.offset,
+      recordIndex: record.index,
+      path: options.path,
+    });
+  }
   if (!record.buffered) return readSlot(view, record.slotOffsets[0], record.type);
   const writeIndex = view.getUint8(record.writeIndexOffset);
   if (writeIndex > 1) {
-    throw new DecodeError(`record "${record.label}": write-buffer byte is ${hexByte(writeIndex)}, expected 0x00 or 0x01`, {
+    throw new DecodeError(`record ${quoted(record.label)}: write-buffer byte is ${hexByte(writeIndex)}, expected 0x00 or 0x01`, {
       offset: record.writeIndexOffset,
       recordIndex: record.index,
       path: options.path,

@@ -1,7 +1,7 @@
 import { FORMAT_VERSION, MAX_LABEL_BYTES, UNBUFFERED } from './constants';
 import { EncodeError } from './errors';
 import { fileSize, recordSize, type RecordLayout } from './layout';
-import { parseTypeSignature, writeSlot, type StatValue } from './types';
+import { decodeUtf8, parseTypeSignature, writeSlot, type StatValue } from './types';
 
 /** One record to lay out: what the writer declares for each field. */
 export interface RecordSpec {
@@ -22,6 +22,11 @@ export interface RecordSpec {
 export interface EncodeOptions {
   /** Page size the file is rounded up to. Defaults to 4096. */
   readonly pageSize?: number;
+  /**
+   * Allow the legacy signatures `L` and `l`, to reproduce files of mmstats before 0.3.8 (test
+   * vectors, converters). Defaults to false: writers must not produce them (SPEC.md §4.1).
+   */
+  readonly allowLegacySignatures?: boolean;
 }
 
 /** The planned file: every record's offsets, the bytes they take and the file size. */
@@ -35,6 +40,9 @@ export interface FilePlan {
 
 const utf8 = new TextEncoder();
 
+// Read for old files only (SPEC.md §4.1): their width depended on the writer's platform.
+const LEGACY_SIGNATURES = new Set(['L', 'l']);
+
 /**
  * Works out where each record goes (SPEC.md §3) without writing anything. Throws `EncodeError`
  * for an empty or oversized label, a duplicate label or an unknown type signature.
@@ -44,16 +52,22 @@ export function layoutRecords(specs: readonly RecordSpec[], options: EncodeOptio
   const seen = new Set<string>();
   let offset = 1;
   specs.forEach((spec, index) => {
-    const labelLength = utf8.encode(spec.label).length;
+    const labelBytes = utf8.encode(spec.label);
+    const labelLength = labelBytes.length;
     if (labelLength === 0) throw new EncodeError(`record ${index}: a label cannot be empty`);
     if (labelLength > MAX_LABEL_BYTES) {
       throw new EncodeError(
         `label ${JSON.stringify(spec.label.slice(0, 40))}… is ${labelLength} bytes; at most ${MAX_LABEL_BYTES} fit`,
       );
     }
-    if (seen.has(spec.label)) throw new EncodeError(`duplicate label ${JSON.stringify(spec.label)}`);
-    seen.add(spec.label);
+    // Compare labels as stored: strings differing only in lone surrogates encode to the same bytes.
+    const stored = decodeUtf8(labelBytes);
+    if (seen.has(stored)) throw new EncodeError(`duplicate label ${JSON.stringify(spec.label)}`);
+    seen.add(stored);
     const type = parseTypeSignature(spec.signature);
+    if (type && !options.allowLegacySignatures && LEGACY_SIGNATURES.has(spec.signature)) {
+      throw new EncodeError(`label ${JSON.stringify(spec.label)}: ${spec.signature} is a legacy signature readers accept; write Q or q instead`);
+    }
     if (!type) throw new EncodeError(`label ${JSON.stringify(spec.label)}: unknown type signature ${JSON.stringify(spec.signature)}`);
     const signatureLength = spec.signature.length;
     const labelOffset = offset + 2;
@@ -87,6 +101,7 @@ export function writeRecords(target: Uint8Array, plan: FilePlan, specs: readonly
     throw new EncodeError(`target holds ${target.length} bytes; the file needs ${plan.fileSize}`);
   }
   const view = new DataView(target.buffer, target.byteOffset, target.byteLength);
+  target.fill(0, 0, plan.fileSize); // padding and untouched slots must be zero (SPEC.md §5)
   target[0] = FORMAT_VERSION;
   plan.records.forEach((record, i) => {
     const spec = specs[i];

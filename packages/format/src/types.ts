@@ -67,19 +67,16 @@ export function decodeUtf8(bytes: Uint8Array): string {
   return utf8.decode(bytes);
 }
 
+// 64-bit integers are a number while safe (|v| <= 2^53 - 1, both signs alike), a bigint beyond.
 function uint64(view: DataView, at: number): number | bigint {
-  const hi = view.getUint32(at + 4, true);
-  const lo = view.getUint32(at, true);
-  // Below 2^53 two 32-bit halves make an exact number; above it only a bigint is exact.
-  if (hi < 0x200000) return hi * TWO_32 + lo;
-  return view.getBigUint64(at, true);
+  const value = view.getUint32(at + 4, true) * TWO_32 + view.getUint32(at, true);
+  return Number.isSafeInteger(value) ? value : view.getBigUint64(at, true);
 }
 
 function int64(view: DataView, at: number): number | bigint {
-  const hi = view.getInt32(at + 4, true);
-  const lo = view.getUint32(at, true);
-  if (hi >= -0x200000 && hi < 0x200000) return hi * TWO_32 + lo;
-  return view.getBigInt64(at, true);
+  // Exact whenever it is safe: the halves are exact and their sum is below 2^53 in magnitude.
+  const value = view.getInt32(at + 4, true) * TWO_32 + view.getUint32(at, true);
+  return Number.isSafeInteger(value) ? value : view.getBigInt64(at, true);
 }
 
 /**
