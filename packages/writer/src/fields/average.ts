@@ -1,0 +1,90 @@
+import type { RecordLayout } from '@mmstats/format';
+import { DoubleCell } from './cells';
+import type { Bound, Memory } from './memory';
+
+/** The running mean of every value added (`d`, buffered), as the original AverageField. */
+export class Average implements Bound {
+  private readonly cell: DoubleCell;
+  private total = 0;
+  private samples = 0;
+
+  /** @internal Created by the stats object; not constructed by users. */
+  constructor(memory: Memory, record: RecordLayout) {
+    this.cell = new DoubleCell(memory, record);
+  }
+
+  /** Adds a value and publishes the new mean. */
+  add(value: number): void {
+    this.total += value;
+    this.samples += 1;
+    this.cell.set(this.total / this.samples);
+  }
+
+  /** The published mean (0 before the first `add`). */
+  get value(): number {
+    return this.cell.get() as number;
+  }
+
+  /** How many values have been added since creation. */
+  get count(): number {
+    return this.samples;
+  }
+
+  /** @internal */
+  rebind(memory: Memory): void {
+    this.cell.rebind(memory);
+  }
+}
+
+/**
+ * The mean of the last `size` values added (`d`, buffered), as the original MovingAverageField.
+ * Keeps the window in a preallocated Float64Array and a running sum, so `add()` is amortised O(1);
+ * the sum is recomputed from the window each time it wraps and while it is not finite, so neither
+ * rounding error nor a NaN or infinity that has left the window lingers.
+ */
+export class MovingAverage implements Bound {
+  private readonly cell: DoubleCell;
+  private readonly window: Float64Array;
+  private next = 0;
+  private filled = 0;
+  private sum = 0;
+
+  /** @internal Created by the stats object; not constructed by users. */
+  constructor(memory: Memory, record: RecordLayout, size: number) {
+    this.cell = new DoubleCell(memory, record);
+    this.window = new Float64Array(size);
+  }
+
+  /** Adds a value, dropping the oldest once the window is full, and publishes the new mean. */
+  add(value: number): void {
+    const window = this.window;
+    this.sum += value - window[this.next];
+    window[this.next] = value;
+    this.next += 1;
+    if (this.filled < window.length) this.filled += 1;
+    if (this.next === window.length) this.next = 0;
+    // Recompute from the window each time it wraps (amortised O(1), no drift) and while the
+    // running sum is not finite (a NaN or infinity must stop counting once it leaves the window).
+    if (this.next === 0 || !Number.isFinite(this.sum)) {
+      let exact = 0;
+      for (let i = 0; i < this.filled; i++) exact += window[i];
+      this.sum = exact;
+    }
+    this.cell.set(this.sum / this.filled);
+  }
+
+  /** The published mean of the window (0 before the first `add`). */
+  get value(): number {
+    return this.cell.get() as number;
+  }
+
+  /** The window's size. */
+  get size(): number {
+    return this.window.length;
+  }
+
+  /** @internal */
+  rebind(memory: Memory): void {
+    this.cell.rebind(memory);
+  }
+}

@@ -1,0 +1,93 @@
+import { closeSync, constants, fchmodSync, fstatSync, lstatSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { threadId } from 'node:worker_threads';
+import { randomBytes } from 'node:crypto';
+import { writeRecords, type FilePlan, type RecordSpec } from '@mmstats/format';
+import { MapError } from './errors';
+import { mapShared } from './mmap';
+
+/** A stats file that exists at its final path and is mapped into memory. */
+export interface MappedFile {
+  readonly path: string;
+  readonly mapping: Buffer;
+  /** Identity of the file we created, so `removeFile` never deletes a newer file at the same path. */
+  readonly dev: number;
+  readonly ino: number;
+}
+
+// Paths this thread is writing to: a second stats object on the same path would silently take the
+// file away from the first, so that is an error instead.
+const livePaths = new Set<string>();
+
+function describe(error: unknown): { reason: string; code?: string } {
+  const err = error as NodeJS.ErrnoException;
+  const reasons: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ENOENT: 'directory does not exist',
+    ENOTDIR: 'a component of the path is not a directory',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on device',
+    EDQUOT: 'disk quota exceeded',
+    EISDIR: 'a directory is in the way',
+    ENAMETOOLONG: 'file name too long',
+    ENOMEM: 'not enough memory to map the file',
+  };
+  if (err && typeof err.code === 'string') return { reason: `${reasons[err.code] ?? err.message} (${err.code})`, code: err.code };
+  return { reason: err instanceof Error ? err.message : String(error) };
+}
+
+/**
+ * Creates the stats file at `path` and maps it (SPEC.md §10): the image is written in full to a
+ * temporary file in the same directory, mapped, then renamed into place. Readers therefore never
+ * see a half-written file, and a symlink planted at `path` is replaced, never followed. On any
+ * failure the temporary file is removed and a `MapError` names the file and the reason.
+ */
+export function createMappedFile(path: string, plan: FilePlan, specs: readonly RecordSpec[], mode: number): MappedFile {
+  if (livePaths.has(path)) {
+    throw new MapError(path, 'another stats object in this thread already writes to this file; give each one its own filename');
+  }
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}-${threadId}-${randomBytes(4).toString('hex')}.tmp`);
+  let fd: number | undefined;
+  let created = false;
+  try {
+    fd = openSync(temporary, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
+    created = true;
+    fchmodSync(fd, mode); // the umask may have narrowed the mode given to open()
+    const image = new Uint8Array(plan.fileSize);
+    writeRecords(image, plan, specs);
+    // Writing every byte (not ftruncate) allocates the blocks now: a full disk fails here with
+    // ENOSPC rather than later as SIGBUS on a store into the mapping.
+    let written = 0;
+    while (written < image.length) written += writeSync(fd, image, written, image.length - written, written);
+    const mapping = mapShared(fd, plan.fileSize);
+    const { dev, ino } = fstatSync(fd);
+    renameSync(temporary, path);
+    created = false;
+    livePaths.add(path);
+    return { path, mapping, dev, ino };
+  } catch (error) {
+    const { reason, code } = describe(error);
+    throw new MapError(path, `cannot create stats file: ${reason}`, { cause: error, code });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+    if (created) {
+      try {
+        unlinkSync(temporary);
+      } catch {
+        // Nothing more can be done; the temporary name starts with a dot and is never read as stats.
+      }
+    }
+  }
+}
+
+/** Deletes the file of `file` if it is still the one we created, and forgets the path. */
+export function removeMappedFile(file: MappedFile): void {
+  livePaths.delete(file.path);
+  try {
+    const stat = lstatSync(file.path);
+    if (stat.dev === file.dev && stat.ino === file.ino) unlinkSync(file.path);
+  } catch {
+    // Already gone (removed by `mmstats clean` or by hand): nothing to do.
+  }
+}

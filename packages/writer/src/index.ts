@@ -1,0 +1,17 @@
+// Stats classes
+export { BaseMmStats, MmStats } from './model';
+export type { MmStatsOptions, FlushOptions } from './model';
+
+// Field declarations and the objects some fields expose
+export { field } from './field';
+export type { FieldDefinition, FieldSpec, FieldAccess, FieldOptions, StringFieldOptions, MovingAverageOptions, StaticFieldOptions } from './schema';
+export { Counter } from './fields/counter';
+export { Average, MovingAverage } from './fields/average';
+export { Timer } from './fields/timer';
+
+// File naming
+export { DEFAULT_FILENAME_TEMPLATE, defaultDirectory, expandFilename, resolveStatsPath } from './naming';
+
+// Errors
+export { SchemaError, MapError } from './errors';
+export { MmstatsError } from '@mmstats/format';

@@ -1,0 +1,233 @@
+import { threadId } from 'node:worker_threads';
+import { EncodeError, layoutRecords, type RecordSpec, type StatValue } from '@mmstats/format';
+import { accessorFor, decoratedFields, FIELDS, type DeclaredField } from './decorators';
+import { SchemaError } from './errors';
+import { createMappedFile, removeMappedFile, type MappedFile } from './file';
+import type { Bound, Memory } from './fields/memory';
+import { PAGE_SIZE, syncMapping } from './mmap';
+import { resolveStatsPath } from './naming';
+import type { FieldDefinition, FieldSpec } from './schema';
+import { field } from './field';
+
+/** Options of a stats object. */
+export interface MmStatsOptions {
+  /** Directory of the file. Defaults to `$MMSTATS_PATH`, else the OS temp directory. */
+  readonly path?: string;
+  /**
+   * File name; `{CMD}`, `{PID}` and `{TID}` are replaced (also `%PID%`, `%TID%`). Defaults to
+   * `$MMSTATS_FILES`, else `{CMD}-{PID}-{TID}.mmstats`. An absolute name ignores `path`.
+   */
+  readonly filename?: string;
+  /** Prepended to every label, inherited ones included. Defaults to none. */
+  readonly labelPrefix?: string;
+  /** Permission bits of the file. Defaults to 0o644; use 0o600 for values others must not read. */
+  readonly mode?: number;
+}
+
+/** Options of `flush()`. */
+export interface FlushOptions {
+  /** Schedule the write-back and return at once (MS_ASYNC) instead of waiting for it. Defaults to false. */
+  readonly async?: boolean;
+}
+
+/** A field of a class, with its resolved label (before any per-instance prefix). */
+interface SchemaField extends DeclaredField {
+  readonly label: string;
+}
+
+const STATE = Symbol('mmstats.state');
+
+interface State {
+  file: MappedFile | undefined;
+  readonly path: string;
+  readonly size: number;
+  readonly fields: readonly Bound[];
+}
+
+const schemas = new WeakMap<Function, readonly SchemaField[]>();
+
+function ownFields(cls: Function & { fields?: unknown }): DeclaredField[] {
+  const own: DeclaredField[] = [...decoratedFields(cls)];
+  if (Object.hasOwn(cls, 'fields') && cls.fields !== undefined) {
+    const map = cls.fields;
+    if (map === null || typeof map !== 'object') throw new SchemaError(`${cls.name}.fields must be an object of field.*() definitions`);
+    for (const [key, definition] of Object.entries(map)) {
+      const spec = (definition as Partial<FieldDefinition<unknown>> | undefined)?.spec;
+      if (typeof definition !== 'function' || !spec) {
+        throw new SchemaError(`${cls.name}.fields.${key} must be a field definition such as field.counter(), got ${typeof definition}`);
+      }
+      own.push({ key, spec });
+      installAccessor(cls, key, spec);
+    }
+  }
+  return own;
+}
+
+function installAccessor(cls: Function, key: string, spec: FieldSpec): void {
+  const prototype = cls.prototype as object;
+  if (Object.hasOwn(prototype, key)) {
+    throw new SchemaError(`${cls.name}.fields.${key}: the class already has a member named ${key}`);
+  }
+  const { get, set } = accessorFor(key, spec);
+  Object.defineProperty(prototype, key, { get, set, enumerable: true, configurable: true });
+}
+
+/** The fields of a stats class, inherited ones first, each in declaration order. Cached per class. */
+function schemaOf(cls: Function): readonly SchemaField[] {
+  const cached = schemas.get(cls);
+  if (cached) return cached;
+  if (cls === BaseMmStats) return [];
+  const inherited = schemaOf(Object.getPrototypeOf(cls));
+  const fields = [...inherited];
+  const keys = new Set(inherited.map((f) => f.key));
+  const labels = new Map(inherited.map((f) => [f.label, f.key]));
+  for (const { key, spec } of ownFields(cls)) {
+    if (key in BaseMmStats.prototype) throw new SchemaError(`${cls.name}: a field cannot be named ${key}: BaseMmStats uses that name`);
+    if (keys.has(key)) throw new SchemaError(`${cls.name}: field ${key} is declared twice (or also by a parent class)`);
+    const label = spec.label ?? key;
+    const other = labels.get(label);
+    if (other !== undefined) throw new SchemaError(`${cls.name}: fields ${other} and ${key} both use the label ${JSON.stringify(label)}`);
+    keys.add(key);
+    labels.set(label, key);
+    fields.push({ key, spec, label });
+  }
+  schemas.set(cls, fields);
+  return fields;
+}
+
+function staticValue(cls: Function, field: SchemaField): StatValue {
+  const value = field.spec.value!;
+  if (typeof value !== 'function') return value;
+  try {
+    return value();
+  } catch (error) {
+    throw new SchemaError(`${cls.name}.${field.key}: the value function of static field ${JSON.stringify(field.label)} threw`, { cause: error });
+  }
+}
+
+function memoryOver(bytes: Uint8Array): Memory {
+  return {
+    view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    bytes,
+    buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+  };
+}
+
+/**
+ * Base class of stats objects, with no fields of its own. Declare fields with decorators
+ * (`@field.counter() accessor hits!: Counter`) or a `static fields = { hits: field.counter() }`
+ * map; each instance creates one file and maps it. After construction, writes to fields are plain
+ * memory stores: no syscall, no allocation.
+ */
+export class BaseMmStats {
+  /** Plain-JS declaration of fields: property name → `field.*()` definition. */
+  declare static fields?: Readonly<Record<string, FieldDefinition<any>>>;
+
+  private readonly [STATE]: State;
+  /** @internal Field objects by property name, read by the accessors. */
+  readonly [FIELDS]: Record<string, Bound>;
+
+  /**
+   * Creates the stats file and maps it. Throws `SchemaError` for a bad declaration and `MapError`
+   * when the file cannot be created (naming the file and the reason); no partial file is left.
+   */
+  constructor(options: MmStatsOptions = {}) {
+    const cls = new.target;
+    const schema = schemaOf(cls);
+    const prefix = options.labelPrefix ?? '';
+    if (typeof prefix !== 'string') throw new SchemaError(`labelPrefix must be a string, got ${typeof prefix}`);
+    const specs: RecordSpec[] = schema.map((f) => ({
+      label: prefix + f.label,
+      signature: f.spec.signature,
+      buffered: f.spec.buffered,
+      initial: f.spec.access === 'static' ? staticValue(cls, f) : undefined,
+    }));
+    let plan;
+    try {
+      plan = layoutRecords(specs, { pageSize: PAGE_SIZE });
+    } catch (error) {
+      if (error instanceof EncodeError) throw new SchemaError(`${cls.name}: ${error.message}`, { cause: error });
+      throw error;
+    }
+    const path = resolveStatsPath(options);
+    const file = createMappedFile(path, plan, specs, options.mode ?? 0o644);
+    const memory = memoryOver(new Uint8Array(file.mapping.buffer, file.mapping.byteOffset, file.mapping.length));
+    const fields: Record<string, Bound> = {};
+    const bound: Bound[] = [];
+    schema.forEach((f, i) => {
+      const object = f.spec.create(memory, plan.records[i]);
+      fields[f.key] = object;
+      bound.push(object);
+    });
+    this[FIELDS] = fields;
+    this[STATE] = { file, path, size: plan.fileSize, fields: bound };
+  }
+
+  /** Absolute path of the stats file. */
+  get filename(): string {
+    return this[STATE].path;
+  }
+
+  /** Size of the stats file in bytes (whole pages). */
+  get fileSize(): number {
+    return this[STATE].size;
+  }
+
+  /** Whether `remove()` has been called. */
+  get isRemoved(): boolean {
+    return this[STATE].file === undefined;
+  }
+
+  /** Writes the current values to disk (msync). Does nothing after `remove()`. */
+  flush(options: FlushOptions = {}): void {
+    const file = this[STATE].file;
+    if (file) syncMapping(file.mapping, options.async === true);
+  }
+
+  /**
+   * Deletes the file (unless another one has replaced it at that path) and lets the mapping go.
+   * Later writes land in a private copy and are harmless; calling it again does nothing.
+   */
+  remove(): void {
+    const state = this[STATE];
+    const file = state.file;
+    if (!file) return;
+    const copy = new Uint8Array(file.mapping.length);
+    copy.set(file.mapping);
+    const memory = memoryOver(copy);
+    for (const object of state.fields) object.rebind(memory);
+    state.file = undefined;
+    removeMappedFile(file);
+  }
+}
+
+/**
+ * A stats class with the process fields of the original mmstats, evaluated for each instance:
+ * `sys.pid`, `sys.tid` (worker thread id, 0 on the main thread), `sys.uid`, `sys.gid`,
+ * `org.nodejs.version` and `sys.created` (Unix time in seconds).
+ */
+export class MmStats extends BaseMmStats {
+  static override fields = {
+    pid: field.staticUInt({ label: 'sys.pid', value: () => process.pid }),
+    tid: field.staticInt64({ label: 'sys.tid', value: () => threadId }),
+    uid: field.staticUInt64({ label: 'sys.uid', value: () => process.getuid?.() ?? 0 }),
+    gid: field.staticUInt64({ label: 'sys.gid', value: () => process.getgid?.() ?? 0 }),
+    nodeVersion: field.staticText({ label: 'org.nodejs.version', value: () => `node ${process.version}` }),
+    created: field.staticDouble({ label: 'sys.created', value: () => Date.now() / 1000 }),
+  };
+}
+
+export interface MmStats {
+  /** `sys.pid`: the process id. */
+  readonly pid: number;
+  /** `sys.tid`: the worker thread id (0 on the main thread). */
+  readonly tid: number;
+  /** `sys.uid`: the user id. */
+  readonly uid: number;
+  /** `sys.gid`: the group id. */
+  readonly gid: number;
+  /** `org.nodejs.version`: the runtime, e.g. `node v20.20.2`. */
+  readonly nodeVersion: string;
+  /** `sys.created`: when the stats object was created, Unix time in seconds. */
+  readonly created: number;
+}

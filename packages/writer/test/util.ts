@@ -1,0 +1,60 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeFile, type DecodedRecord } from '@mmstats/format';
+import { BaseMmStats, field } from '@mmstats/writer';
+
+/** A fresh temporary directory, removed after the current test file. */
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mmstats-writer-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Decodes a stats file from disk with the format codec: what any reader would see. */
+export function readStats(path: string): DecodedRecord[] {
+  return decodeFile(readFileSync(path), { path });
+}
+
+/** label → value of a stats file on disk. */
+export function valuesOf(path: string): Record<string, unknown> {
+  return Object.fromEntries(readStats(path).map((r) => [r.label, r.value]));
+}
+
+export const FIXTURE = join(__dirname, '../../format/test/fixtures/original/basic.mmstats');
+
+/** A stats class with one field of every type, statics set to values at the edges of their range. */
+export class EveryFieldType extends BaseMmStats {
+  static fields = {
+    counter: field.counter(),
+    uint64: field.uint64(),
+    uint: field.uint(),
+    int: field.int(),
+    short: field.short(),
+    ushort: field.ushort(),
+    byte: field.byte(),
+    bool: field.bool(),
+    float: field.float(),
+    double: field.double(),
+    string: field.string(),
+    staticUInt: field.staticUInt({ value: 4000000000 }),
+    staticInt64: field.staticInt64({ value: -(2n ** 62n) }),
+    staticUInt64: field.staticUInt64({ value: 2n ** 64n - 1n }),
+    staticFloat: field.staticFloat({ value: -0.25 }),
+    staticDouble: field.staticDouble({ value: () => 1e-300 }),
+    staticText: field.staticText({ value: 'naïve ✓' }),
+    average: field.average(),
+    movingAverage: field.movingAverage({ size: 3 }),
+    timer: field.timer(),
+  };
+}
+
+/** The values EveryFieldType's statics hold. */
+export const EVERY_FIELD_STATICS = {
+  staticUInt: 4000000000,
+  staticInt64: -(2n ** 62n),
+  staticUInt64: 2n ** 64n - 1n,
+  staticFloat: -0.25,
+  staticDouble: 1e-300,
+  staticText: 'naïve ✓',
+};
