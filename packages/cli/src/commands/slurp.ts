@@ -1,0 +1,91 @@
+import type { Argv, CommandModule } from 'yargs';
+
+import { describeError } from '../errors';
+import type { Io } from '../io';
+import { fileArguments, withFileSelection, withJson, withPrefixFilter } from '../options';
+import { filterRecords } from '../read/filter';
+import { compareCodePoints, selectFiles } from '../read/files';
+import { readSnapshot, type FileSnapshot } from '../read/snapshot';
+import { fileJson, renderJson, type JsonValue } from '../render/json';
+import { renderFileText } from '../render/text';
+
+/** Options of `runSlurp`: the parsed `mmstats slurp` command line. */
+export interface SlurpOptions {
+  /** Files, directories or glob patterns. Defaults to `$MMSTATS_GLOB`, else `*.mmstats` in the default directory. */
+  readonly files?: readonly string[];
+  /** Print one JSON document instead of text. Defaults to false. */
+  readonly json?: boolean;
+  /** Keep only labels starting with one of these. Defaults to all labels. */
+  readonly prefix?: readonly string[];
+  /** Drop labels starting with one of these. Defaults to none. */
+  readonly exclude?: readonly string[];
+  /** Sort records by label. Defaults to file order. */
+  readonly sort?: boolean;
+  /** Add stack traces to error messages. Defaults to false. */
+  readonly verbose?: boolean;
+}
+
+/**
+ * `mmstats slurp`: prints every record of every selected file once, in the original slurpstats
+ * layout or as JSON. Returns 0, or 1 if any file could not be read or decoded (the others are
+ * still printed, and each failure gets one line on standard error) or if no file was found.
+ */
+export async function runSlurp(options: SlurpOptions, io: Io): Promise<number> {
+  const selection = await selectFiles(options.files ?? [], io.env, io.cwd);
+  const filter = { prefix: options.prefix, exclude: options.exclude, sort: options.sort };
+  const items: Array<{ file: string; read: () => Promise<FileSnapshot> }> = [
+    ...selection.files.map((entry) => ({ file: entry.file, read: () => readSnapshot(entry) })),
+    ...selection.errors.map((error) => ({ file: error.file, read: async (): Promise<FileSnapshot> => ({ file: error.file, error }) })),
+  ];
+  items.sort((a, b) => compareCodePoints(a.file, b.file));
+
+  if (items.length === 0) {
+    io.stderr(`mmstats: no mmstats files found (searched ${selection.searched})\n`);
+    if (options.json) io.stdout(renderJson([]));
+    return 1;
+  }
+
+  let failed = false;
+  const json: JsonValue[] = [];
+  for (const item of items) {
+    const snapshot = await item.read();
+    if (snapshot.error) {
+      failed = true;
+      io.stderr(describeError(snapshot.error, options.verbose));
+      if (options.json) json.push(fileJson(snapshot));
+      continue;
+    }
+    const records = filterRecords(snapshot.records, filter);
+    if (options.json) json.push(fileJson(snapshot, records));
+    else io.stdout(renderFileText(snapshot.file, records));
+  }
+  if (options.json) io.stdout(renderJson(json));
+  return failed ? 1 : 0;
+}
+
+function builder(yargs: Argv) {
+  return withJson(withPrefixFilter(withFileSelection(yargs)))
+    .option('sort', {
+      describe: 'sort records by label instead of file order',
+      type: 'boolean',
+      default: false,
+    })
+    .example('$0 slurp', 'every *.mmstats file in the default directory')
+    .example("$0 slurp 'app-*' --prefix http.", 'the http.* records of some files')
+    .example('$0 slurp /run/myapp --json', 'a directory, as JSON');
+}
+
+/** The arguments yargs hands to the handler, as the builder declares them. */
+export type SlurpArgs = ReturnType<typeof builder> extends Argv<infer A> ? A : never;
+
+/** The yargs module of `mmstats slurp [files..]`; its handler passes the exit code to `done`. */
+export function slurpCommand(io: Io, done: (exitCode: number) => void): CommandModule<object, SlurpArgs> {
+  return {
+    command: 'slurp [files..]',
+    describe: 'print every value of mmstats files once',
+    builder,
+    handler: async (args) => {
+      done(await runSlurp({ ...args, files: fileArguments(args) }, io));
+    },
+  };
+}

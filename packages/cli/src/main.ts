@@ -1,0 +1,31 @@
+import { UsageError, describeError } from './errors';
+import type { Io } from './io';
+import { buildParser } from './parser';
+
+export { realIo } from './io';
+
+/**
+ * Runs the `mmstats` command line `argv` (without the node and script names) against `io` and
+ * resolves to the exit code: 0 on success, 1 if any file failed, 2 for a usage error. Never
+ * rejects and never exits the process, so piped output is not cut off.
+ */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  let exitCode = 0;
+  const parser = buildParser(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await parser.parseAsync([...argv], {}, (_err, _argv, output) => {
+      // --help and --version: yargs hands over the text instead of printing it.
+      if (output) io.stdout(output.endsWith('\n') ? output : output + '\n');
+    });
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`mmstats: ${err.message}\nRun 'mmstats --help' for usage.\n`);
+      return 2;
+    }
+    io.stderr(describeError(err, argv.includes('--verbose')));
+    return 1;
+  }
+  return exitCode;
+}

@@ -1,0 +1,238 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { ReadError } from '../errors';
+
+/** Name pattern of mmstats files in a directory. */
+export const FILE_PATTERN = '*.mmstats';
+
+/** One file to read: its name as shown to the user and the absolute path it stands for. */
+export interface FileEntry {
+  /** The name as given on the command line or as found by a pattern: printed as is. */
+  readonly file: string;
+  /** Absolute path, used to read the file and to list each file once. */
+  readonly path: string;
+}
+
+/** The files an argument list selects, in sorted order, and the arguments that selected none. */
+export interface FileSelection {
+  readonly files: readonly FileEntry[];
+  /** One error per argument that named nothing (a pattern without matches, an empty directory). */
+  readonly errors: readonly ReadError[];
+  /**
+   * When no argument was given: what was searched, for the "no files found" message
+   * (`*.mmstats in /tmp` or `MMSTATS_GLOB=…`). Undefined when arguments were given.
+   */
+  readonly searched?: string;
+}
+
+/** Where mmstats files are looked for by default: `$MMSTATS_PATH`, else the system temp directory. */
+export function defaultDirectory(env: Record<string, string | undefined>): string {
+  return env.MMSTATS_PATH || os.tmpdir();
+}
+
+/** Whether an argument contains glob characters (`*`, `?` or `[`). */
+export function hasMagic(pattern: string): boolean {
+  return /[*?[]/.test(pattern);
+}
+
+/**
+ * Turns command-line arguments into the files to read. Each argument is a directory (its
+ * `*.mmstats` files), a glob pattern (`*`, `?` and `[...]` per path segment) or a file. With no
+ * arguments: every file matching `$MMSTATS_GLOB` if set, else `*.mmstats` in `defaultDirectory()`.
+ * Files are sorted by name (code point order) and listed once each, even when named twice.
+ */
+export async function selectFiles(
+  args: readonly string[],
+  env: Record<string, string | undefined>,
+  cwd: string,
+): Promise<FileSelection> {
+  const found: string[] = [];
+  const errors: ReadError[] = [];
+  let searched: string | undefined;
+  if (args.length === 0) {
+    const pattern = env.MMSTATS_GLOB;
+    if (pattern) {
+      searched = `MMSTATS_GLOB=${pattern}`;
+      found.push(...(await expandGlob(pattern, cwd)));
+    } else {
+      const directory = defaultDirectory(env);
+      searched = `${FILE_PATTERN} in ${directory}`;
+      found.push(...(await listDirectory(directory, cwd)));
+    }
+  } else {
+    for (const arg of args) {
+      const names = await expandArgument(arg, cwd);
+      if (names === 'empty-directory') errors.push(new ReadError(arg, `no ${FILE_PATTERN} files in this directory`));
+      else if (names.length === 0) errors.push(new ReadError(arg, 'no files match this pattern'));
+      else found.push(...names);
+    }
+  }
+  const seen = new Set<string>();
+  const files: FileEntry[] = [];
+  for (const file of found) {
+    const absolute = path.resolve(cwd, file);
+    if (seen.has(absolute)) continue;
+    seen.add(absolute);
+    files.push({ file, path: absolute });
+  }
+  files.sort((a, b) => compareCodePoints(a.file, b.file));
+  return { files, errors, searched };
+}
+
+/** One argument: a directory's `*.mmstats`, a pattern's matches, or the argument itself. */
+async function expandArgument(arg: string, cwd: string): Promise<string[] | 'empty-directory'> {
+  const stats = await fs.stat(path.resolve(cwd, arg)).catch(() => undefined);
+  if (stats?.isDirectory()) {
+    const names = await listDirectory(arg, cwd);
+    return names.length === 0 ? 'empty-directory' : names;
+  }
+  // A file that exists is read as named, even if its name contains glob characters.
+  if (stats || !hasMagic(arg)) return [arg];
+  return expandGlob(arg, cwd);
+}
+
+/** The `*.mmstats` files of a directory, named `<directory>/<name>`. Missing directory: none. */
+export async function listDirectory(directory: string, cwd: string): Promise<string[]> {
+  const matches = compileSegment(FILE_PATTERN);
+  const names = await readNames(path.resolve(cwd, directory));
+  return names.filter((name) => matches(name)).map((name) => joinName(directory, name));
+}
+
+/**
+ * Expands a glob pattern against the file system: `*` (any run of characters), `?` (one
+ * character) and `[...]` (one of a set, `[!...]` negated) within one path segment. As in a shell,
+ * a name starting with `.` only matches a segment that starts with `.`, so the dot-prefixed
+ * temporary files writers create are never matched by `*`. Names come back spelled as in the
+ * pattern (relative patterns give relative names), in no particular order.
+ */
+export async function expandGlob(pattern: string, cwd: string): Promise<string[]> {
+  const absolute = pattern.startsWith('/');
+  const segments = pattern.split('/').filter((segment) => segment !== '' && segment !== '.');
+  const leading = absolute ? '/' : pattern.startsWith('./') ? '.' : '';
+  let current: string[] = [leading];
+  let lastIsLiteral = true;
+  for (const segment of segments) {
+    const next: string[] = [];
+    if (!hasMagic(segment)) {
+      for (const name of current) next.push(joinName(name, segment));
+      lastIsLiteral = true;
+    } else {
+      const matches = compileSegment(segment);
+      for (const name of current) {
+        for (const entry of await readNames(path.resolve(cwd, name || '.'))) {
+          if (matches(entry)) next.push(joinName(name, entry));
+        }
+      }
+      lastIsLiteral = false;
+    }
+    current = next;
+    if (current.length === 0) return [];
+  }
+  if (segments.length === 0) return [];
+  if (!lastIsLiteral) return current;
+  // A literal last segment (`*/stats.mmstats`) matches only where it exists.
+  const exists = await Promise.all(current.map((name) => fs.lstat(path.resolve(cwd, name)).then(() => true, () => false)));
+  return current.filter((_, i) => exists[i]);
+}
+
+/**
+ * A matcher for one path segment of a glob pattern. `*` and `?` never match `/`; a name starting
+ * with `.` matches only if the segment starts with `.`; an unclosed `[` is an ordinary character.
+ */
+export function compileSegment(segment: string): (name: string) => boolean {
+  const chars = Array.from(segment);
+  let source = '';
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i];
+    if (c === '*') {
+      source += '[^/]*';
+    } else if (c === '?') {
+      source += '[^/]';
+    } else if (c === '[') {
+      const set = parseSet(chars, i);
+      if (set) {
+        source += set.source;
+        i = set.end;
+      } else {
+        source += '\\[';
+      }
+    } else {
+      source += escapeRegExp(c);
+    }
+  }
+  const dotAllowed = segment.startsWith('.');
+  let regexp: RegExp;
+  try {
+    regexp = new RegExp(`^${source}$`, 'u');
+  } catch {
+    // A set no regular expression accepts (a range like `[z-a]`): match the segment literally.
+    return (name) => name === segment;
+  }
+  return (name) => (dotAllowed || !name.startsWith('.')) && regexp.test(name);
+}
+
+/** Parses `[...]` starting at `chars[start]`; `]` right after `[` or `[!` is a member. */
+function parseSet(chars: readonly string[], start: number): { source: string; end: number } | undefined {
+  let i = start + 1;
+  let negate = false;
+  if (chars[i] === '!') {
+    negate = true;
+    i++;
+  }
+  const members: string[] = [];
+  let first = true;
+  for (; i < chars.length; i++) {
+    const c = chars[i];
+    if (c === ']' && !first) {
+      const body = members.join('');
+      return { source: negate ? `[^${body}]` : `[${body}]`, end: i };
+    }
+    first = false;
+    if (c === '-' && members.length > 0 && i + 1 < chars.length && chars[i + 1] !== ']') {
+      members.push('-');
+    } else {
+      members.push(escapeClassChar(c));
+    }
+  }
+  return undefined;
+}
+
+function escapeRegExp(c: string): string {
+  return /[\\^$.*+?()[\]{}|/]/.test(c) ? '\\' + c : c;
+}
+
+function escapeClassChar(c: string): string {
+  return /[\\\]^[-]/.test(c) ? '\\' + c : c;
+}
+
+/** Entry names of a directory; none if it cannot be listed (missing, not a directory, no access). */
+async function readNames(directory: string): Promise<string[]> {
+  try {
+    return await fs.readdir(directory);
+  } catch {
+    return [];
+  }
+}
+
+/** `dir` + `/` + `name`, without doubling a trailing slash; `''` + name is just name. */
+function joinName(directory: string, name: string): string {
+  if (directory === '') return name;
+  return directory.endsWith('/') ? directory + name : `${directory}/${name}`;
+}
+
+/** Orders strings by Unicode code point (JavaScript's `<` compares UTF-16 code units). */
+export function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  const x = a[Symbol.iterator]();
+  const y = b[Symbol.iterator]();
+  for (;;) {
+    const p = x.next();
+    const q = y.next();
+    if (p.done) return q.done ? 0 : -1;
+    if (q.done) return 1;
+    const d = p.value.codePointAt(0)! - q.value.codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+}

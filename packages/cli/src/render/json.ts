@@ -1,0 +1,84 @@
+import type { DecodedRecord, StatValue, TypeInfo } from '@mmstats/format';
+
+import type { FileSnapshot } from '../read/snapshot';
+
+/**
+ * A JSON value whose numbers keep full precision: `bigint` is written as an exact integer, and
+ * `JsonNumber` carries a number literal written as is. `JSON.stringify` can do neither.
+ */
+export type JsonValue =
+  | null
+  | boolean
+  | string
+  | number
+  | bigint
+  | JsonNumber
+  | readonly JsonValue[]
+  | { readonly [key: string]: JsonValue };
+
+/** A number literal already spelled out, such as `-0`. */
+export class JsonNumber {
+  constructor(readonly literal: string) {}
+}
+
+/**
+ * A value in JSON: integers (bigints included) exactly, floats as their shortest round-trip
+ * spelling (`-0` kept), NaN and the infinities as the strings `"NaN"`, `"Infinity"`, `"-Infinity"`.
+ */
+export function jsonValue(value: StatValue, type: TypeInfo): JsonValue {
+  if (type.kind === 'float') {
+    const n = Number(value);
+    if (Number.isNaN(n)) return 'NaN';
+    if (n === Infinity) return 'Infinity';
+    if (n === -Infinity) return '-Infinity';
+    return Object.is(n, -0) ? new JsonNumber('-0') : n;
+  }
+  return value;
+}
+
+/** The JSON form of one file: `{file, records: [{label, type, value}]}` or `{file, error}`. */
+export function fileJson(snapshot: FileSnapshot, records: readonly DecodedRecord[] = snapshot.records ?? []): JsonValue {
+  if (snapshot.error) return { file: snapshot.file, error: snapshot.error.message };
+  return {
+    file: snapshot.file,
+    records: records.map((record) => ({
+      label: record.label,
+      type: record.signature,
+      value: jsonValue(record.value, record.layout.type),
+    })),
+  };
+}
+
+/** The whole `--json` document, `{"files": [...]}`, pretty-printed and ending in a newline. */
+export function renderJson(files: readonly JsonValue[]): string {
+  return stringifyJson({ files }) + '\n';
+}
+
+/** Like `JSON.stringify(value, null, indent)`, plus exact bigints and `JsonNumber` literals. */
+export function stringifyJson(value: JsonValue, indent = '  ', current = ''): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'string':
+      return JSON.stringify(value);
+    case 'bigint':
+      return value.toString();
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+  }
+  if (value instanceof JsonNumber) return value.literal;
+  const inner = current + indent;
+  if (isArray(value)) {
+    if (value.length === 0) return '[]';
+    return `[\n${value.map((item) => inner + stringifyJson(item, indent, inner)).join(',\n')}\n${current}]`;
+  }
+  const keys = Object.keys(value);
+  if (keys.length === 0) return '{}';
+  const members = keys.map((key) => `${inner}${JSON.stringify(key)}: ${stringifyJson(value[key], indent, inner)}`);
+  return `{\n${members.join(',\n')}\n${current}}`;
+}
+
+function isArray(value: JsonValue): value is readonly JsonValue[] {
+  return Array.isArray(value);
+}

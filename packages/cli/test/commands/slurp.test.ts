@@ -1,0 +1,217 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import type { RecordSpec } from '@mmstats/format';
+
+import { runSlurp } from '../../src/commands/slurp';
+import { memoryIo } from '../../src/io';
+import { double, makeTempDir, ORIGINAL_FIXTURES, removeTempDir, writeStatsFile } from '../util';
+
+let dir: string;
+
+beforeEach(() => {
+  dir = makeTempDir();
+});
+
+afterEach(() => {
+  removeTempDir(dir);
+});
+
+/** One record of every type signature, with values at the edges of their ranges. */
+const EVERY_SIGNATURE: RecordSpec[] = [
+  { label: 'u64', signature: 'Q', buffered: true, initial: 18446744073709551615n },
+  { label: 'i64', signature: 'q', buffered: true, initial: -9223372036854775808n },
+  { label: 'u64.L', signature: 'L', buffered: true, initial: 9007199254740993n },
+  { label: 'i64.l', signature: 'l', buffered: false, initial: -42 },
+  { label: 'u32', signature: 'I', buffered: true, initial: 4294967295 },
+  { label: 'i32', signature: 'i', buffered: true, initial: -2147483648 },
+  { label: 'u16', signature: 'H', buffered: true, initial: 65535 },
+  { label: 'i16', signature: 'h', buffered: true, initial: -32768 },
+  { label: 'i8', signature: 'b', buffered: false, initial: -128 },
+  { label: 'bool', signature: '?', buffered: true, initial: true },
+  { label: 'float', signature: 'f', buffered: true, initial: 0.1 },
+  { label: 'double', signature: 'd', buffered: true, initial: 1700000000.125 },
+  { label: 'string', signature: '16s', buffered: false, initial: 'hello world' },
+];
+
+const EVERY_SIGNATURE_TEXT =
+  '==> every.mmstats\n' +
+  '  u64    18446744073709551615\n' +
+  '  i64    -9223372036854775808\n' +
+  '  u64.L  9007199254740993\n' +
+  '  i64.l  -42\n' +
+  '  u32    4294967295\n' +
+  '  i32    -2147483648\n' +
+  '  u16    65535\n' +
+  '  i16    -32768\n' +
+  '  i8     -128\n' +
+  '  bool   True\n' +
+  '  float  0.10000000149\n' +
+  '  double 1700000000.12\n' +
+  '  string hello world\n' +
+  '\n';
+
+describe('runSlurp', () => {
+  test('prints the original fixture exactly as the original slurpstats did', async () => {
+    const io = memoryIo({ cwd: ORIGINAL_FIXTURES });
+    const code = await runSlurp({ files: ['basic.mmstats'] }, io);
+    expect(io.out).toBe(fs.readFileSync(path.join(ORIGINAL_FIXTURES, 'basic.slurpstats.txt'), 'utf8'));
+    expect(io.err).toBe('');
+    expect(code).toBe(0);
+  });
+
+  test('prints every type signature like Python 2 str()', async () => {
+    writeStatsFile(dir, 'every.mmstats', EVERY_SIGNATURE);
+    const io = memoryIo({ cwd: dir });
+    expect(await runSlurp({ files: ['every.mmstats'] }, io)).toBe(0);
+    expect(io.out).toBe(EVERY_SIGNATURE_TEXT);
+  });
+
+  test('--json: one document, exact integers, floats at full precision', async () => {
+    writeStatsFile(dir, 'every.mmstats', [
+      ...EVERY_SIGNATURE,
+      { label: 'nan', signature: 'd', buffered: false, initial: NaN },
+      { label: 'inf', signature: 'd', buffered: false, initial: Infinity },
+      { label: 'ninf', signature: 'f', buffered: false, initial: -Infinity },
+    ]);
+    const io = memoryIo({ cwd: dir });
+    expect(await runSlurp({ files: ['every.mmstats'], json: true }, io)).toBe(0);
+    // Exact 64-bit integers in the raw text (JSON.parse would round them).
+    expect(io.out).toMatch(/"value": 18446744073709551615\n/);
+    expect(io.out).toMatch(/"value": -9223372036854775808\n/);
+    expect(io.out).toMatch(/"value": 9007199254740993\n/);
+    expect(io.out).toMatch(/"value": 1700000000\.125\n/);
+    expect(io.out).toMatch(/"value": 0\.10000000149011612\n/);
+    expect(io.out.endsWith('}\n')).toBe(true);
+    expect(io.out).toContain('\n  "files": [\n    {\n      "file": "every.mmstats",\n');
+    const doc = JSON.parse(io.out);
+    expect(doc.files).toHaveLength(1);
+    const values = Object.fromEntries(doc.files[0].records.map((r: { label: string; value: unknown }) => [r.label, r.value]));
+    expect(values).toMatchObject({
+      'i64.l': -42,
+      u32: 4294967295,
+      bool: true,
+      float: Math.fround(0.1),
+      double: 1700000000.125,
+      string: 'hello world',
+      nan: 'NaN',
+      inf: 'Infinity',
+      ninf: '-Infinity',
+    });
+    expect(doc.files[0].records[0]).toEqual({ label: 'u64', type: 'Q', value: 18446744073709552000 });
+    expect(doc.files[0].records.map((r: { type: string }) => r.type)).toEqual([
+      ...EVERY_SIGNATURE.map((s) => s.signature),
+      'd',
+      'd',
+      'f',
+    ]);
+  });
+
+  test('--json with a bad file: an error entry, the line on stderr too, exit 1', async () => {
+    writeStatsFile(dir, 'good.mmstats', [double('x', 1)]);
+    fs.writeFileSync(path.join(dir, 'bad.mmstats'), 'not mmstats');
+    const io = memoryIo({ cwd: dir });
+    expect(await runSlurp({ files: ['good.mmstats', 'bad.mmstats'], json: true }, io)).toBe(1);
+    const doc = JSON.parse(io.out);
+    expect(doc.files.map((f: { file: string }) => f.file)).toEqual(['bad.mmstats', 'good.mmstats']);
+    expect(doc.files[0].error).toMatch(/^bad\.mmstats: /);
+    expect(doc.files[0].records).toBeUndefined();
+    expect(doc.files[1]).toEqual({ file: 'good.mmstats', records: [{ label: 'x', type: 'd', value: 1 }] });
+    expect(io.err).toBe(`mmstats: ${doc.files[0].error}\n`);
+  });
+
+  test('--prefix, --exclude and --sort', async () => {
+    writeStatsFile(dir, 'a.mmstats', ['sys.pid', 'http.b', 'http.a', 'db.q', 'http.a.errors'].map((l, i) => double(l, i)));
+    const io = memoryIo({ cwd: dir });
+    await runSlurp({ files: ['a.mmstats'], prefix: ['http.', 'db.'], exclude: ['http.a.'], sort: true }, io);
+    expect(io.out).toBe('==> a.mmstats\n  db.q   3.0\n  http.a 2.0\n  http.b 1.0\n\n');
+  });
+
+  test('a file left with no records still prints its header and blank line', async () => {
+    writeStatsFile(dir, 'a.mmstats', [double('sys.pid', 1)]);
+    writeStatsFile(dir, 'b.mmstats', [double('http.x', 1)]);
+    const text = memoryIo({ cwd: dir });
+    await runSlurp({ files: ['a.mmstats', 'b.mmstats'], prefix: ['http.'] }, text);
+    expect(text.out).toBe('==> a.mmstats\n\n==> b.mmstats\n  http.x 1.0\n\n');
+    const json = memoryIo({ cwd: dir });
+    await runSlurp({ files: ['a.mmstats'], prefix: ['http.'], json: true }, json);
+    expect(JSON.parse(json.out)).toEqual({ files: [{ file: 'a.mmstats', records: [] }] });
+  });
+
+  test('files print sorted by name, each once, named as given', async () => {
+    for (const name of ['c.mmstats', 'a.mmstats', 'b.mmstats']) writeStatsFile(dir, name, [double('v', 1)]);
+    const io = memoryIo({ cwd: dir });
+    await runSlurp({ files: ['c.mmstats', './b.mmstats', '*.mmstats', 'a.mmstats'] }, io);
+    expect(io.out.match(/^==> .*$/gm)).toEqual(['==> ./b.mmstats', '==> a.mmstats', '==> c.mmstats']);
+  });
+
+  test('a bad file among good ones: the others print, one line names it, exit 1', async () => {
+    writeStatsFile(dir, 'a.mmstats', [double('x', 1)]);
+    fs.writeFileSync(path.join(dir, 'b.mmstats'), Buffer.from([0x02, 0, 0]));
+    writeStatsFile(dir, 'c.mmstats', [double('y', 2)]);
+    const io = memoryIo({ cwd: dir });
+    const code = await runSlurp({ files: ['a.mmstats', 'b.mmstats', 'c.mmstats', 'missing.mmstats'] }, io);
+    expect(code).toBe(1);
+    expect(io.out).toBe('==> a.mmstats\n  x 1.0\n\n==> c.mmstats\n  y 2.0\n\n');
+    const lines = io.err.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^mmstats: b\.mmstats: at 0x0: .*version byte 0x02/);
+    expect(lines[1]).toBe('mmstats: missing.mmstats: no such file or directory');
+    expect(io.err).not.toMatch(/\bat .*\.ts:\d+/); // no stack
+  });
+
+  test('--verbose adds the stack', async () => {
+    const io = memoryIo({ cwd: dir });
+    expect(await runSlurp({ files: ['missing.mmstats'], verbose: true }, io)).toBe(1);
+    expect(io.err).toMatch(/^mmstats: missing\.mmstats: no such file or directory\nReadError: missing\.mmstats/);
+    expect(io.err).toMatch(/Caused by: Error: ENOENT/);
+  });
+
+  test('a directory given explicitly means its *.mmstats files', async () => {
+    writeStatsFile(dir, 'run/x.mmstats', [double('v', 1)]);
+    writeStatsFile(dir, 'run/.x.mmstats.tmp42', [double('v', 1)]);
+    const io = memoryIo({ cwd: dir });
+    expect(await runSlurp({ files: ['run'] }, io)).toBe(0);
+    expect(io.out).toBe('==> run/x.mmstats\n  v 1.0\n\n');
+  });
+
+  test('defaults to *.mmstats in $MMSTATS_PATH, skipping dot-prefixed temporary files', async () => {
+    writeStatsFile(dir, 'app-1-1.mmstats', [double('a', 1)]);
+    writeStatsFile(dir, '.app-2-2.mmstats.tmp8f3a', [double('b', 2)]);
+    writeStatsFile(dir, '.app-3-3.mmstats', [double('c', 3)]);
+    const io = memoryIo({ env: { MMSTATS_PATH: dir }, cwd: '/' });
+    expect(await runSlurp({}, io)).toBe(0);
+    expect(io.out).toBe(`==> ${path.join(dir, 'app-1-1.mmstats')}\n  a 1.0\n\n`);
+  });
+
+  test('$MMSTATS_GLOB selects the default files', async () => {
+    writeStatsFile(dir, 'one/app.stats', [double('a', 1)]);
+    writeStatsFile(dir, 'two/app.stats', [double('b', 2)]);
+    writeStatsFile(dir, 'two/ignored.mmstats', [double('c', 3)]);
+    const io = memoryIo({ env: { MMSTATS_GLOB: `${dir}/*/app.stats`, MMSTATS_PATH: dir }, cwd: '/' });
+    expect(await runSlurp({}, io)).toBe(0);
+    expect(io.out).toBe(`==> ${dir}/one/app.stats\n  a 1.0\n\n==> ${dir}/two/app.stats\n  b 2.0\n\n`);
+  });
+
+  test('no files found: says where it looked, exit 1', async () => {
+    const io = memoryIo({ env: { MMSTATS_PATH: dir } });
+    expect(await runSlurp({}, io)).toBe(1);
+    expect(io.out).toBe('');
+    expect(io.err).toBe(`mmstats: no mmstats files found (searched *.mmstats in ${dir})\n`);
+    const glob = memoryIo({ env: { MMSTATS_GLOB: `${dir}/*.x` } });
+    expect(await runSlurp({ json: true }, glob)).toBe(1);
+    expect(glob.err).toBe(`mmstats: no mmstats files found (searched MMSTATS_GLOB=${dir}/*.x)\n`);
+    expect(JSON.parse(glob.out)).toEqual({ files: [] });
+  });
+
+  test('an argument that matches nothing is reported, the rest still print', async () => {
+    writeStatsFile(dir, 'a.mmstats', [double('x', 1)]);
+    fs.mkdirSync(path.join(dir, 'empty'));
+    const io = memoryIo({ cwd: dir });
+    expect(await runSlurp({ files: ['a.mmstats', 'empty', 'zz-*.mmstats'] }, io)).toBe(1);
+    expect(io.out).toBe('==> a.mmstats\n  x 1.0\n\n');
+    expect(io.err).toBe(
+      'mmstats: empty: no *.mmstats files in this directory\nmmstats: zz-*.mmstats: no files match this pattern\n',
+    );
+  });
+});
