@@ -1,4 +1,4 @@
-import { closeSync, constants, fchmodSync, fstatSync, lstatSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fdatasync, fdatasyncSync, fstatSync, lstatSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
@@ -10,6 +10,8 @@ import { mapShared } from './mmap';
 export interface MappedFile {
   readonly path: string;
   readonly mapping: Buffer;
+  /** Kept open for `syncMappedFile`; closed by `removeMappedFile`. */
+  readonly fd: number;
   /** Identity of the file we created, so `removeFile` never deletes a newer file at the same path. */
   readonly dev: number;
   readonly ino: number;
@@ -65,12 +67,12 @@ export function createMappedFile(path: string, plan: FilePlan, specs: readonly R
     renameSync(temporary, path);
     created = false;
     livePaths.add(path);
-    return { path, mapping, dev, ino };
+    return { path, mapping, fd, dev, ino };
   } catch (error) {
+    if (fd !== undefined) closeSync(fd);
     const { reason, code } = describe(error);
     throw new MapError(path, `cannot create stats file: ${reason}`, { cause: error, code });
   } finally {
-    if (fd !== undefined) closeSync(fd);
     if (created) {
       try {
         unlinkSync(temporary);
@@ -81,9 +83,32 @@ export function createMappedFile(path: string, plan: FilePlan, specs: readonly R
   }
 }
 
-/** Deletes the file of `file` if it is still the one we created, and forgets the path. */
+/**
+ * Writes the mapping's dirty pages to disk. On Linux a shared file mapping *is* the file's page
+ * cache, so fdatasync(2) of the file does what msync(MS_SYNC) does. (The binding's own `sync`
+ * cannot be trusted when its JS wrapper is loaded twice in one process, as test runners do.)
+ * Blocking, or on the libuv thread pool when `async`: the promise settles once the data is on disk.
+ */
+export function syncMappedFile(file: MappedFile, async: boolean): Promise<void> | void {
+  const fail = (error: unknown) => {
+    const { reason, code } = describe(error);
+    return new MapError(file.path, `cannot flush stats file: ${reason}`, { cause: error, code });
+  };
+  if (!async) {
+    try {
+      fdatasyncSync(file.fd);
+    } catch (error) {
+      throw fail(error);
+    }
+    return;
+  }
+  return new Promise((resolve, reject) => fdatasync(file.fd, (error) => (error ? reject(fail(error)) : resolve())));
+}
+
+/** Deletes the file of `file` if it is still the one we created, closes it and forgets the path. */
 export function removeMappedFile(file: MappedFile): void {
   livePaths.delete(file.path);
+  closeSync(file.fd);
   try {
     const stat = lstatSync(file.path);
     if (stat.dev === file.dev && stat.ino === file.ino) unlinkSync(file.path);

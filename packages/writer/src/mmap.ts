@@ -13,8 +13,3 @@ export function mapShared(fd: number, size: number): Buffer {
   const readWrite = (mmapIo.PROT_READ | mmapIo.PROT_WRITE) as 3;
   return mmapIo.map(size, readWrite, mmapIo.MAP_SHARED, fd, 0);
 }
-
-/** Writes the mapping's dirty pages to the file (msync): waits for the disk unless `async`. */
-export function syncMapping(mapping: Buffer, async: boolean): void {
-  mmapIo.sync(mapping, 0, mapping.length, !async, false);
-}

@@ -2,9 +2,9 @@ import { threadId } from 'node:worker_threads';
 import { EncodeError, layoutRecords, type RecordSpec, type StatValue } from '@mmstats/format';
 import { accessorFor, decoratedFields, FIELDS, type DeclaredField } from './decorators';
 import { SchemaError } from './errors';
-import { createMappedFile, removeMappedFile, type MappedFile } from './file';
+import { createMappedFile, removeMappedFile, syncMappedFile, type MappedFile } from './file';
 import type { Bound, Memory } from './fields/memory';
-import { PAGE_SIZE, syncMapping } from './mmap';
+import { PAGE_SIZE } from './mmap';
 import { resolveStatsPath } from './naming';
 import type { FieldDefinition, FieldSpec } from './schema';
 import { field } from './field';
@@ -26,7 +26,7 @@ export interface MmStatsOptions {
 
 /** Options of `flush()`. */
 export interface FlushOptions {
-  /** Schedule the write-back and return at once (MS_ASYNC) instead of waiting for it. Defaults to false. */
+  /** Return at once with a promise instead of blocking until the data is on disk. Defaults to false. */
   readonly async?: boolean;
 }
 
@@ -178,10 +178,19 @@ export class BaseMmStats {
     return this[STATE].file === undefined;
   }
 
-  /** Writes the current values to disk (msync). Does nothing after `remove()`. */
-  flush(options: FlushOptions = {}): void {
+  /**
+   * Writes the current values to disk, so they survive a machine crash (a process crash loses
+   * nothing: the file is the page cache). Blocks until done; with `{ async: true }` it returns at
+   * once with a promise that settles when the data is on disk. Does nothing after `remove()`.
+   * A failure is a `MapError`.
+   */
+  flush(): void;
+  flush(options: FlushOptions & { readonly async: true }): Promise<void>;
+  flush(options?: FlushOptions): Promise<void> | void;
+  flush(options: FlushOptions = {}): Promise<void> | void {
     const file = this[STATE].file;
-    if (file) syncMapping(file.mapping, options.async === true);
+    if (file) return syncMappedFile(file, options.async === true);
+    return options.async === true ? Promise.resolve() : undefined;
   }
 
   /**

@@ -241,12 +241,16 @@ describe('file placement', () => {
 });
 
 describe('flush and remove', () => {
-  test('flush() syncs, both blocking and async', () => {
+  test('flush() syncs blocking, flush({ async: true }) returns a promise of the same', async () => {
     const s = new One(options()) as One & Any;
     s.hits.inc();
-    expect(() => s.flush()).not.toThrow();
-    expect(() => s.flush({ async: true })).not.toThrow();
+    expect(s.flush()).toBeUndefined();
+    const pending = s.flush({ async: true });
+    expect(pending).toBeInstanceOf(Promise);
+    await expect(pending).resolves.toBeUndefined();
     expect(valuesOf(s.filename).hits).toBe(1);
+    s.remove();
+    await expect(s.flush({ async: true })).resolves.toBeUndefined();
   });
 
   test('remove() deletes the file, is safe twice, and later writes are harmless', () => {

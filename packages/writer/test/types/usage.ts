@@ -28,8 +28,9 @@ stats.recent.add(3);
 stats.took.time(() => 1);
 const seconds: number = stats.took.stop();
 const pid: number = stats.pid;
-const flushed: void = stats.flush({ async: true });
-void [seconds, pid, flushed];
+const flushing: Promise<void> = stats.flush({ async: true });
+const flushed: void = stats.flush();
+void [seconds, pid, flushing, flushed];
 
 // @ts-expect-error a double takes numbers only
 stats.load = 'fast';
