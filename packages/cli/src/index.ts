@@ -5,6 +5,10 @@ export { buildParser, packageVersion } from './parser';
 // Commands
 export { runSlurp, slurpCommand } from './commands/slurp';
 export type { SlurpOptions, SlurpArgs } from './commands/slurp';
+export { runPoll, pollCommand, DEFAULT_HEADER_EVERY } from './commands/poll';
+export type { PollOptions, PollArgs } from './commands/poll';
+export { runClean, cleanCommand } from './commands/clean';
+export type { CleanOptions, CleanArgs } from './commands/clean';
 
 // Input and output
 export { realIo, memoryIo } from './io';
@@ -23,9 +27,16 @@ export { readSnapshot } from './read/snapshot';
 export type { FileSnapshot } from './read/snapshot';
 export { filterRecords } from './read/filter';
 export type { RecordFilter } from './read/filter';
+export { Sampler, computeTick, missingLabels } from './read/poller';
+export type { Sample, FileSample, SamplerOptions, PollMode, Cell, Tick } from './read/poller';
+export { systemProcessTable, checkLiveness, readBootTime, readStartTicks, readClockTicks, DEFAULT_CLOCK_TICKS, REUSE_TOLERANCE_SECONDS } from './read/liveness';
+export type { ProcessTable, ProcessStatus, Liveness, SystemProcessTableOptions } from './read/liveness';
 
 // Rendering
 export { formatFloat, FLOAT_STR_PRECISION } from './render/number';
 export { formatValue, renderFileText } from './render/text';
 export { renderJson, fileJson, jsonValue, stringifyJson, JsonNumber } from './render/json';
 export type { JsonValue } from './render/json';
+export { formatCell, growWidths, renderLine, renderHeader, renderTickJson, textWidth, MIN_COLUMN_WIDTH, RATE_DECIMALS } from './render/table';
+export { renderCleanLine, renderCleanSummary, renderCleanJson, countResults, formatUnixTime } from './render/clean';
+export type { CleanAction, CleanResult, CleanCounts } from './render/clean';

@@ -15,6 +15,15 @@ export interface Io {
   cwd: string;
   /** Whether standard output is a terminal. */
   isTTY: boolean;
+  /** Height of the terminal in lines when standard output is one; undefined otherwise or if unknown. */
+  rows?: number;
+  /**
+   * Calls `callback` once when the user interrupts (SIGINT, Ctrl-C) or standard output is closed
+   * (the reader of a pipe went away): long-running commands stop then. Returns a function that
+   * unregisters it; while any callback is registered, SIGINT no longer kills the process.
+   * Optional: without it, a command runs until it ends by itself.
+   */
+  onInterrupt?: (callback: () => void) => () => void;
 }
 
 /**
@@ -25,9 +34,18 @@ export function realIo(): Io {
   const { stdout, stderr } = process;
   let stdoutOpen = true;
   let stderrOpen = true;
+  const interrupts = new Set<() => void>();
+  const interrupt = () => {
+    for (const callback of [...interrupts]) {
+      interrupts.delete(callback);
+      callback();
+    }
+    process.removeListener('SIGINT', interrupt);
+  };
   stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (stdoutOpen && err.code !== 'EPIPE' && stderrOpen) stderr.write(`mmstats: standard output: ${err.message}\n`);
     stdoutOpen = false;
+    interrupt();
   });
   stderr.on('error', () => {
     stderrOpen = false;
@@ -42,6 +60,19 @@ export function realIo(): Io {
     env: process.env,
     cwd: process.cwd(),
     isTTY: stdout.isTTY === true,
+    rows: stdout.isTTY === true ? stdout.rows : undefined,
+    onInterrupt: (callback) => {
+      if (!stdoutOpen) {
+        queueMicrotask(callback);
+        return () => {};
+      }
+      if (interrupts.size === 0) process.on('SIGINT', interrupt);
+      interrupts.add(callback);
+      return () => {
+        interrupts.delete(callback);
+        if (interrupts.size === 0) process.removeListener('SIGINT', interrupt);
+      };
+    },
   };
 }
 
@@ -53,6 +84,8 @@ export interface MemoryIoOptions {
   readonly cwd?: string;
   /** Whether to act as if standard output were a terminal. Defaults to false. */
   readonly isTTY?: boolean;
+  /** Terminal height to report. Defaults to none. */
+  readonly rows?: number;
 }
 
 /** An `Io` that records what was written, for tests and for embedding. */
@@ -61,12 +94,15 @@ export interface MemoryIo extends Io {
   readonly out: string;
   /** Everything written to standard error so far. */
   readonly err: string;
+  /** Acts as if the user pressed Ctrl-C: calls the callbacks registered with `onInterrupt`. */
+  interrupt(): void;
 }
 
 /** An `Io` that captures output in memory instead of writing it anywhere. */
 export function memoryIo(options: MemoryIoOptions = {}): MemoryIo {
   let out = '';
   let err = '';
+  const interrupts = new Set<() => void>();
   return {
     stdout: (s) => {
       out += s;
@@ -77,6 +113,19 @@ export function memoryIo(options: MemoryIoOptions = {}): MemoryIo {
     env: { ...options.env },
     cwd: options.cwd ?? path.resolve(),
     isTTY: options.isTTY ?? false,
+    rows: options.rows,
+    onInterrupt: (callback) => {
+      interrupts.add(callback);
+      return () => {
+        interrupts.delete(callback);
+      };
+    },
+    interrupt: () => {
+      for (const callback of [...interrupts]) {
+        interrupts.delete(callback);
+        callback();
+      }
+    },
     get out() {
       return out;
     },

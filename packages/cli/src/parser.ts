@@ -3,6 +3,8 @@ import * as path from 'node:path';
 
 import yargs, { type Argv } from 'yargs';
 
+import { cleanCommand } from './commands/clean';
+import { pollCommand } from './commands/poll';
 import { slurpCommand } from './commands/slurp';
 import { UsageError } from './errors';
 import type { Io } from './io';
@@ -26,6 +28,8 @@ export function buildParser(io: Io, done: (exitCode: number) => void = () => {})
     .parserConfiguration({ 'populate--': true })
     .usage('$0 <command> [options]\n\nRead the mmstats files of running processes.')
     .command(slurpCommand(io, done))
+    .command(pollCommand(io, done))
+    .command(cleanCommand(io, done))
     .option('verbose', {
       describe: 'add stack traces to error messages',
       type: 'boolean',

@@ -1,0 +1,222 @@
+import { constants as fsConstants, promises as fs, type Stats } from 'node:fs';
+import * as path from 'node:path';
+
+import { DecodeError, decodeFile, type DecodedRecord, type StatValue } from '@mmstats/format';
+import type { Argv, CommandModule } from 'yargs';
+
+import type { Io } from '../io';
+import { fileArguments, withFileSelection } from '../options';
+import { compareCodePoints, selectFiles, type FileEntry } from '../read/files';
+import { checkLiveness, systemProcessTable, type ProcessTable } from '../read/liveness';
+import { describeSystemError } from '../read/snapshot';
+import {
+  countResults,
+  formatUnixTime,
+  renderCleanJson,
+  renderCleanLine,
+  renderCleanSummary,
+  type CleanResult,
+} from '../render/clean';
+
+/** Options of `runClean`: the parsed `mmstats clean` command line. */
+export interface CleanOptions {
+  /** Files, directories or glob patterns. Defaults to `$MMSTATS_GLOB`, else `*.mmstats` in the default directory. */
+  readonly files?: readonly string[];
+  /** Report what would be removed without removing anything. Defaults to false. */
+  readonly dryRun?: boolean;
+  /** Print one JSON document instead of text. Defaults to false. */
+  readonly json?: boolean;
+}
+
+/** The label suffix naming the writing process, as in the original `cleanstats`. */
+const PID_SUFFIX = 'sys.pid';
+
+// O_NOFOLLOW: a symlink swapped in after the lstat fails instead of being read through.
+// O_NONBLOCK: opening a FIFO must not wait for a writer.
+const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (fsConstants.O_NONBLOCK ?? 0);
+
+/**
+ * `mmstats clean`: removes the files of processes that are gone, or whose pid now belongs to a
+ * process started after the file was created. Never removes a symlink (or what it points to), a
+ * directory or other non-regular file, a file that is not a format v1 file or has no `sys.pid`, or
+ * the file of a live process, whoever owns it. Prints one line per file and a summary. Returns 0,
+ * or 1 if a removal failed or a named file could not be read; skipped files are not failures.
+ * `processes` answers the questions about processes (tests pass their own).
+ */
+export async function runClean(options: CleanOptions, io: Io, processes: ProcessTable = systemProcessTable()): Promise<number> {
+  const dryRun = options.dryRun === true;
+  const args = options.files ?? [];
+  const items: Array<{ file: string; run: () => Promise<CleanResult> }> = [];
+
+  // A symlink argument is reported as one, even if it points to a directory: never followed.
+  const selectable: string[] = [];
+  for (const arg of args) {
+    const stats = await fs.lstat(path.resolve(io.cwd, arg)).catch(() => undefined);
+    if (stats?.isSymbolicLink()) items.push({ file: arg, run: async () => ({ file: arg, action: 'skipped', reason: 'symlink' }) });
+    else selectable.push(arg);
+  }
+  if (args.length === 0 || selectable.length > 0) {
+    const selection = await selectFiles(selectable, io.env, io.cwd);
+    // Nothing to clean is not a failure: an empty directory or a pattern without matches is a note.
+    for (const error of selection.errors) io.stderr(`mmstats: ${error.message}\n`);
+    if (selection.files.length === 0 && selection.searched) io.stderr(`mmstats: no mmstats files found (searched ${selection.searched})\n`);
+    for (const entry of selection.files) {
+      const named = args.includes(entry.file);
+      items.push({ file: entry.file, run: () => cleanFile(entry, { named, dryRun, processes }) });
+    }
+  }
+  items.sort((a, b) => compareCodePoints(a.file, b.file));
+
+  const results: CleanResult[] = [];
+  for (const item of items) {
+    const result = await item.run();
+    results.push(result);
+    if (!options.json) io.stdout(renderCleanLine(result, dryRun));
+  }
+  const counts = countResults(results);
+  io.stdout(options.json ? renderCleanJson(results, dryRun) : renderCleanSummary(counts, dryRun));
+  return counts.failed > 0 ? 1 : 0;
+}
+
+interface CleanFileOptions {
+  /** Named on the command line (not found in a directory or by a pattern): unreadable is a failure. */
+  readonly named: boolean;
+  readonly dryRun: boolean;
+  readonly processes: ProcessTable;
+}
+
+/** Checks one file and removes it if its process is gone. Never throws for a bad file. */
+async function cleanFile(entry: FileEntry, options: CleanFileOptions): Promise<CleanResult> {
+  const { file } = entry;
+  const skipped = (reason: string, pid?: number): CleanResult => ({ file, action: 'skipped', reason, pid });
+  const unreadable = (err: unknown): CleanResult => ({
+    file,
+    action: options.named ? 'failed' : 'skipped',
+    reason: `cannot read: ${describeSystemError(err)}`,
+  });
+
+  let before: Stats;
+  try {
+    before = await fs.lstat(entry.path);
+  } catch (err) {
+    return unreadable(err);
+  }
+  if (before.isSymbolicLink()) return skipped('symlink');
+  if (before.isDirectory()) return skipped('directory');
+  if (!before.isFile()) return skipped('not a regular file');
+
+  let bytes: Uint8Array;
+  try {
+    const handle = await fs.open(entry.path, OPEN_FLAGS);
+    try {
+      const stats = await handle.stat();
+      if (!stats.isFile() || !sameFile(stats, before)) return skipped('changed while being checked');
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') return skipped('symlink');
+    return unreadable(err);
+  }
+
+  let records: DecodedRecord[];
+  try {
+    records = decodeFile(bytes);
+  } catch (err) {
+    if (err instanceof DecodeError) return skipped(`not an mmstats file: ${err.message}`);
+    throw err;
+  }
+
+  const pidRecord = records.filter((r) => r.label.endsWith(PID_SUFFIX)).pop();
+  if (!pidRecord) return skipped(`no ${PID_SUFFIX} record`);
+  const pid = toPid(pidRecord.value);
+  if (pid === undefined) return skipped(`invalid ${pidRecord.label}: ${showValue(pidRecord.value)}`);
+  // The creation time that goes with this pid: same label prefix (`web.sys.pid`, `web.sys.created`).
+  const createdLabel = pidRecord.label.slice(0, -PID_SUFFIX.length) + 'sys.created';
+  const created = records
+    .filter((r) => r.label === createdLabel && (typeof r.value === 'number' || typeof r.value === 'bigint'))
+    .map((r) => Number(r.value))
+    .filter((n) => Number.isFinite(n))
+    .pop();
+
+  const liveness = checkLiveness(pid, created, options.processes);
+  switch (liveness.state) {
+    case 'alive':
+      return { file, action: 'kept', reason: `pid ${pid} is alive${liveness.foreign ? ', owned by another user' : ''}`, pid };
+    case 'unknown':
+      return skipped(`cannot check pid ${pid}: ${liveness.reason}`, pid);
+    case 'gone':
+      return remove(entry, before, `pid ${pid} is gone`, pid, options.dryRun);
+    case 'reused':
+      return remove(
+        entry,
+        before,
+        `pid ${pid} was reused: process started ${formatUnixTime(liveness.started)}, file created ${formatUnixTime(created!)}`,
+        pid,
+        options.dryRun,
+      );
+  }
+}
+
+/** Unlinks the file if it is still the regular file that was decoded (same device and inode). */
+async function remove(entry: FileEntry, before: Stats, reason: string, pid: number, dryRun: boolean): Promise<CleanResult> {
+  const { file } = entry;
+  if (dryRun) return { file, action: 'would-remove', reason, pid };
+  try {
+    const now = await fs.lstat(entry.path);
+    if (!now.isFile() || !sameFile(now, before)) return { file, action: 'skipped', reason: 'changed while being checked', pid };
+    await fs.unlink(entry.path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { file, action: 'skipped', reason: 'already gone', pid };
+    return { file, action: 'failed', reason: `cannot remove: ${describeSystemError(err)}`, pid };
+  }
+  return { file, action: 'removed', reason, pid };
+}
+
+function sameFile(a: Stats, b: Stats): boolean {
+  return a.dev === b.dev && a.ino === b.ino;
+}
+
+/** A `sys.pid` value as a process id (1 to 2³¹−1), or undefined: 0 and −1 would address groups. */
+function toPid(value: StatValue): number | undefined {
+  if (typeof value !== 'number' && typeof value !== 'bigint') return undefined;
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 1 && n <= 0x7fffffff ? n : undefined;
+}
+
+function showValue(value: StatValue): string {
+  return typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : String(value);
+}
+
+function builder(yargs: Argv) {
+  return withFileSelection(yargs)
+    .option('dry-run', {
+      alias: 'n',
+      describe: 'report what would be removed, remove nothing',
+      type: 'boolean',
+      default: false,
+    })
+    .option('json', {
+      describe: 'print one JSON document with every file and the counts',
+      type: 'boolean',
+      default: false,
+    })
+    .example('$0 clean --dry-run', 'what would go from the default directory')
+    .example('$0 clean /run/myapp', 'remove the files of dead processes in a directory');
+}
+
+/** The arguments yargs hands to the handler, as the builder declares them. */
+export type CleanArgs = ReturnType<typeof builder> extends Argv<infer A> ? A : never;
+
+/** The yargs module of `mmstats clean [files..]`; its handler passes the exit code to `done`. */
+export function cleanCommand(io: Io, done: (exitCode: number) => void): CommandModule<object, CleanArgs> {
+  return {
+    command: 'clean [files..]',
+    describe: 'remove the mmstats files of processes that are gone',
+    builder,
+    handler: async (args) => {
+      done(await runClean({ files: fileArguments(args), dryRun: args.dryRun, json: args.json }, io));
+    },
+  };
+}

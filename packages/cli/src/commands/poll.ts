@@ -1,0 +1,277 @@
+import type { Argv, CommandModule } from 'yargs';
+
+import { describeError, UsageError } from '../errors';
+import type { Io } from '../io';
+import { fileArguments, withFileSelection, withJson } from '../options';
+import { selectFiles } from '../read/files';
+import { computeTick, missingLabels, Sampler, type PollMode, type Sample } from '../read/poller';
+import { formatCell, growWidths, renderHeader, renderLine, renderTickJson } from '../render/table';
+
+/** How often the header repeats when standard output is not a terminal (or its height is unknown). */
+export const DEFAULT_HEADER_EVERY = 21;
+
+/** Options of `runPoll`: the parsed `mmstats poll` command line. */
+export interface PollOptions {
+  /** Fields to show, as named on the command line (without the prefix); they head the columns. */
+  readonly fields: readonly string[];
+  /** Prepended to every field to make the label looked up. Defaults to none. */
+  readonly prefix?: string;
+  /** Files, directories or glob patterns, selected again at every tick. Defaults as for slurp. */
+  readonly files?: readonly string[];
+  /** Number of rows to print. Defaults to until interrupted. */
+  readonly count?: number;
+  /** Seconds between rows. Defaults to 1. */
+  readonly delay?: number;
+  /** Print the header every this many rows (0: only once). Defaults to the terminal height minus 2, else 21. */
+  readonly headers?: number;
+  /** Count only files with a label starting with one of these. Defaults to every file. */
+  readonly filter?: readonly string[];
+  /** Per-second rates instead of per-interval deltas. */
+  readonly rate?: boolean;
+  /** Totals in every row instead of deltas. */
+  readonly absolute?: boolean;
+  /** One JSON object per row (NDJSON) instead of a table. */
+  readonly json?: boolean;
+  /** Add stack traces to error messages. Defaults to false. */
+  readonly verbose?: boolean;
+  /** The clock, in milliseconds since the epoch. Defaults to `Date.now`. */
+  readonly now?: () => number;
+}
+
+/**
+ * `mmstats poll`: a vmstat-like live view. Every `delay` seconds it selects the files again,
+ * reads them and prints one row: the sum of each field over every file that has it, as totals in
+ * the first row and as growth since the previous row after that (see `computeTick`). Files that
+ * go away are reported on standard error. Stops after `count` rows, on Ctrl-C or when standard
+ * output is closed, with exit code 0; 1 if no file or a field is not found at the first row.
+ */
+export async function runPoll(options: PollOptions, io: Io): Promise<number> {
+  const now = options.now ?? Date.now;
+  const prefix = options.prefix ?? '';
+  const headers = [...options.fields];
+  const labels = headers.map((field) => prefix + field);
+  const files = options.files ?? [];
+  const mode: PollMode = options.absolute ? 'absolute' : options.rate ? 'rate' : 'delta';
+  const delayMs = (options.delay ?? 1) * 1000;
+  const headerEvery = options.headers ?? (io.isTTY && io.rows !== undefined && io.rows > 2 ? io.rows - 2 : DEFAULT_HEADER_EVERY);
+  const bold = io.isTTY && !io.env.NO_COLOR && io.env.TERM !== 'dumb';
+  const sampler = new Sampler({ labels, filter: options.filter });
+
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  const unregister =
+    io.onInterrupt?.(() => {
+      stopped = true;
+      wake?.();
+    }) ?? (() => {});
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  try {
+    const reported = new Set<string>();
+    let previous: Sample | undefined;
+    let widths: number[] | undefined;
+    let next = now();
+    for (let row = 0; options.count === undefined || row < options.count; row++) {
+      if (row > 0) {
+        next += delayMs;
+        // Behind schedule (a slow read, a suspended process): start again from now.
+        if (next < now()) next = now();
+        await sleep(next - now());
+      }
+      if (stopped) break;
+      const selection = await selectFiles(files, io.env, io.cwd);
+      const sample = await sampler.sample(selection.files, now());
+      if (stopped) break;
+      // Each problem once: a broken file would otherwise repeat its error every row.
+      const problems = row === 0 ? [...selection.errors, ...sample.errors] : sample.errors;
+      for (const error of problems) {
+        const text = describeError(error, options.verbose);
+        if (!reported.has(text)) io.stderr(text);
+        reported.add(text);
+      }
+      if (row === 0) {
+        const failure = firstRowFailure(sample, labels, headers, options, selection.searched, problems.length > 0);
+        if (failure) {
+          io.stderr(failure);
+          return 1;
+        }
+      }
+      const tick = computeTick(previous, sample, labels, mode);
+      for (const file of tick.gone) io.stderr(`mmstats: ${file} went away\n`);
+      if (options.json) {
+        io.stdout(renderTickJson(tick, headers));
+      } else {
+        const texts = [...tick.cells.map(formatCell), String(tick.files)];
+        const columns = [...headers, 'files'];
+        widths = growWidths(widths, columns, texts);
+        if (row === 0 || (headerEvery > 0 && row % headerEvery === 0)) io.stdout(renderHeader(columns, widths, bold));
+        io.stdout(renderLine(texts, widths));
+      }
+      previous = sample;
+    }
+    return 0;
+  } finally {
+    unregister();
+  }
+}
+
+/** Why the first row cannot be shown (no file counted, or fields no file has), or undefined. */
+function firstRowFailure(
+  sample: Sample,
+  labels: readonly string[],
+  headers: readonly string[],
+  options: PollOptions,
+  searched: string | undefined,
+  reportedErrors: boolean,
+): string | undefined {
+  if (sample.files.length === 0) {
+    const filter = options.filter?.length ? ` with a label starting with ${options.filter.map(quote).join(' or ')}` : '';
+    const where = searched ?? (options.files ?? []).join(' ');
+    return reportedErrors && !filter ? undefined : `mmstats: no mmstats files${filter} found (searched ${where})\n`;
+  }
+  const missing = missingLabels(sample, labels);
+  if (missing.length === 0) return undefined;
+  const names = missing.map((label) => quote(headers[labels.indexOf(label)]));
+  const full = options.prefix ? ` (label${missing.length > 1 ? 's' : ''} ${missing.map(quote).join(', ')})` : '';
+  const shown = sample.files.slice(0, 5).map((file) => file.file);
+  const more = sample.files.length > shown.length ? `, and ${sample.files.length - shown.length} more` : '';
+  const count = sample.files.length === 1 ? '1 file' : `${sample.files.length} files`;
+  return `mmstats: unknown field${missing.length > 1 ? 's' : ''} ${names.join(', ')}${full}: not in any of ${count} read: ${shown.join(', ')}${more}\n`;
+}
+
+function quote(text: string): string {
+  const shown = text.length > 60 ? text.slice(0, 60) + '…' : text;
+  return JSON.stringify(shown);
+}
+
+function lastOf(value: unknown): unknown {
+  return Array.isArray(value) ? value[value.length - 1] : value;
+}
+
+function builder(yargs: Argv) {
+  return withJson(
+    withFileSelection(
+      yargs.positional('fields', {
+        describe: 'comma-separated labels to show, e.g. 2XX,3XX,4XX,5XX',
+        type: 'string',
+        demandOption: true,
+      }),
+    ),
+  )
+    .option('json', { describe: 'print one JSON object per row (NDJSON) instead of a table' })
+    .option('prefix', {
+      alias: 'p',
+      describe: 'prepended to every field (and left out of the headers)',
+      type: 'string',
+      requiresArg: true,
+      default: '',
+      defaultDescription: 'none',
+      coerce: (value: unknown) => String(lastOf(value)),
+    })
+    .option('count', {
+      alias: 'c',
+      describe: 'number of rows to print',
+      type: 'number',
+      requiresArg: true,
+      defaultDescription: 'until interrupted',
+      coerce: lastOf,
+    })
+    .option('delay', {
+      alias: 'd',
+      describe: 'seconds between rows (fractions allowed)',
+      type: 'number',
+      requiresArg: true,
+      default: 1,
+      coerce: lastOf,
+    })
+    .option('headers', {
+      alias: 'n',
+      describe: 'repeat the header every N rows (0: only once)',
+      type: 'number',
+      requiresArg: true,
+      defaultDescription: `terminal height - 2, else ${DEFAULT_HEADER_EVERY}`,
+      coerce: lastOf,
+    })
+    .option('filter', {
+      alias: 'f',
+      describe: 'count only files with a label starting with P (repeatable)',
+      type: 'string',
+      requiresArg: true,
+      coerce: (value: unknown) => (value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String)),
+    })
+    .option('rate', {
+      describe: 'per-second rates instead of per-interval deltas',
+      type: 'boolean',
+      default: false,
+    })
+    .option('absolute', {
+      describe: 'totals in every row instead of deltas',
+      type: 'boolean',
+      default: false,
+    })
+    .example('$0 poll -p web.stats.status. 2XX,3XX,4XX,5XX', 'requests per interval by status class')
+    .example('$0 poll -c 10 -d 0.5 --rate jobs.done /run/workers', 'ten rows of rates, twice a second')
+    .example('$0 poll --json --absolute http.requests', 'NDJSON totals');
+}
+
+/**
+ * What is wrong with a command line yargs accepted, if anything. (Checked in the handler and
+ * thrown as a UsageError: the parser's fail handler only knows yargs' own errors.)
+ */
+function usageProblem(args: PollArgs): string | undefined {
+  // Not .conflicts(): yargs counts the `false` defaults as given.
+  if (args.rate && args.absolute) return '--rate and --absolute cannot be used together';
+  const fields = String(args.fields).split(',');
+  if (fields.some((field) => field === '')) return `empty field name in ${JSON.stringify(String(args.fields))}`;
+  const duplicate = fields.find((field, i) => fields.indexOf(field) !== i);
+  if (duplicate !== undefined) return `field ${JSON.stringify(duplicate)} named twice`;
+  const count = args.count as number | undefined;
+  if (count !== undefined && !(Number.isInteger(count) && count >= 1)) return '--count must be a whole number of at least 1';
+  const delay = args.delay as number;
+  if (!(Number.isFinite(delay) && delay > 0)) return '--delay must be a number of seconds above 0';
+  if (delay * 1000 > 2 ** 31 - 1) return '--delay must be at most 2147483 seconds';
+  const headers = args.headers as number | undefined;
+  if (headers !== undefined && !(Number.isInteger(headers) && headers >= 0)) return '--headers must be a whole number (0: only once)';
+  return undefined;
+}
+
+/** The arguments yargs hands to the handler, as the builder declares them. */
+export type PollArgs = ReturnType<typeof builder> extends Argv<infer A> ? A : never;
+
+/** The yargs module of `mmstats poll <fields> [files..]`; its handler passes the exit code to `done`. */
+export function pollCommand(io: Io, done: (exitCode: number) => void): CommandModule<object, PollArgs> {
+  return {
+    command: 'poll <fields> [files..]',
+    describe: 'show the sums of some fields over all files, one row per interval (like vmstat)',
+    builder,
+    handler: async (args) => {
+      const problem = usageProblem(args);
+      if (problem) throw new UsageError(problem);
+      done(
+        await runPoll(
+          {
+            fields: String(args.fields).split(','),
+            prefix: args.prefix as string,
+            files: fileArguments(args),
+            count: args.count as number | undefined,
+            delay: args.delay as number,
+            headers: args.headers as number | undefined,
+            filter: args.filter as string[] | undefined,
+            rate: args.rate,
+            absolute: args.absolute,
+            json: args.json as boolean | undefined,
+            verbose: args.verbose as boolean | undefined,
+          },
+          io,
+        ),
+      );
+    },
+  };
+}

@@ -1,0 +1,277 @@
+import { constants as fsConstants, promises as fs } from 'node:fs';
+
+import { DecodeError, decodeLayout, readValue, toDataView, type RecordLayout, type StatValue, type ValueKind } from '@mmstats/format';
+
+import { ReadError } from '../errors';
+import type { FileEntry } from './files';
+import { describeSystemError } from './snapshot';
+
+/** The values `mmstats poll` wants from one file, read at one moment. */
+export interface FileSample {
+  /** The name as selected (printed as is). */
+  readonly file: string;
+  /** Absolute path: identifies the file from one tick to the next, with `identity`. */
+  readonly path: string;
+  /** Device and inode: a file replaced under the same name counts as a new file. */
+  readonly identity: string;
+  /** The wanted labels this file has, with their values and kinds. */
+  readonly values: ReadonlyMap<string, { readonly value: StatValue; readonly kind: ValueKind }>;
+}
+
+/** Every selected file at one moment: the readable ones, and those that failed (errors). */
+export interface Sample {
+  /** When the sample was taken, in milliseconds (any clock; only differences matter). */
+  readonly time: number;
+  readonly files: readonly FileSample[];
+  /** Files that exist but could not be read or decoded. Files that vanished are simply absent. */
+  readonly errors: ReadonlyArray<ReadError | DecodeError>;
+  /** Absolute paths of every file selected and still there (readable or not), for telling new files from old. */
+  readonly seen: ReadonlySet<string>;
+}
+
+/** What to read: the full labels (prefix included) and which files count. */
+export interface SamplerOptions {
+  /** Full labels to read from every file. */
+  readonly labels: readonly string[];
+  /** Count only files with a label starting with one of these (all must match one). Defaults to every file. */
+  readonly filter?: readonly string[];
+}
+
+// O_NONBLOCK: opening a FIFO someone named `x.mmstats` must not wait for a writer.
+const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0);
+
+/** A decoded layout, kept while a file's path, device, inode and size stay the same. */
+interface CachedLayout {
+  readonly key: string;
+  /** The wanted records (by label) of the file, or undefined if the file is filtered out. */
+  readonly wanted: ReadonlyMap<string, RecordLayout> | undefined;
+}
+
+/**
+ * Reads the wanted values of many files, tick after tick. Each file's layout is decoded once
+ * (through `@mmstats/format`'s `decodeLayout`) and kept while its path, device, inode and size
+ * stay the same; later ticks only read the values (`readValue`).
+ */
+export class Sampler {
+  private readonly labels: readonly string[];
+  private readonly filter: readonly string[];
+  private cache = new Map<string, CachedLayout>();
+
+  constructor(options: SamplerOptions) {
+    this.labels = options.labels;
+    this.filter = options.filter ?? [];
+  }
+
+  /** Reads every file of `entries`; `time` is stored in the sample. Never throws for a bad file. */
+  async sample(entries: readonly FileEntry[], time: number): Promise<Sample> {
+    const files: FileSample[] = [];
+    const errors: Array<ReadError | DecodeError> = [];
+    const seen = new Set<string>();
+    const cache = new Map<string, CachedLayout>();
+    for (const entry of entries) {
+      const result = await this.readFile(entry);
+      if (result === 'gone') continue;
+      seen.add(entry.path);
+      if (result.cached) cache.set(entry.path, result.cached);
+      if (result.error) errors.push(result.error);
+      else if (result.sample) files.push(result.sample);
+    }
+    // Forget the layouts of files that went away.
+    this.cache = cache;
+    return { time, files, errors, seen };
+  }
+
+  private async readFile(
+    entry: FileEntry,
+  ): Promise<'gone' | { sample?: FileSample; error?: ReadError | DecodeError; cached?: CachedLayout }> {
+    let bytes: Uint8Array;
+    let identity: string;
+    let key: string;
+    try {
+      const handle = await fs.open(entry.path, OPEN_FLAGS);
+      try {
+        const stats = await handle.stat();
+        if (!stats.isFile()) return { error: new ReadError(entry.file, 'not a regular file') };
+        identity = `${stats.dev}:${stats.ino}`;
+        key = `${identity}:${stats.size}`;
+        bytes = await handle.readFile();
+      } finally {
+        await handle.close();
+      }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+      return { error: new ReadError(entry.file, describeSystemError(err), { cause: err }) };
+    }
+    const previous = this.cache.get(entry.path);
+    if (previous && previous.key === key) {
+      // Writers never change a file's layout in place, but someone else might: on any trouble
+      // with the cached layout, decode the file again.
+      const sample = this.readValues(entry, identity, bytes, previous);
+      if (!('error' in sample)) return sample;
+    }
+    try {
+      return this.readValues(entry, identity, bytes, { key, wanted: this.wantedRecords(decodeLayout(bytes, { path: entry.file })) });
+    } catch (err) {
+      if (err instanceof DecodeError) return { error: err.withPath(entry.file) };
+      throw err;
+    }
+  }
+
+  private readValues(
+    entry: FileEntry,
+    identity: string,
+    bytes: Uint8Array,
+    cached: CachedLayout,
+  ): { sample?: FileSample; cached: CachedLayout } | { error: DecodeError } {
+    if (!cached.wanted) return { cached };
+    const view = toDataView(bytes);
+    const values = new Map<string, { value: StatValue; kind: ValueKind }>();
+    try {
+      for (const [label, layout] of cached.wanted) {
+        values.set(label, { value: readValue(view, layout, { path: entry.file }), kind: layout.type.kind });
+      }
+    } catch (err) {
+      if (err instanceof DecodeError) return { error: err.withPath(entry.file) };
+      throw err;
+    }
+    return { sample: { file: entry.file, path: entry.path, identity, values }, cached };
+  }
+
+  private wantedRecords(layouts: readonly RecordLayout[]): Map<string, RecordLayout> | undefined {
+    if (this.filter.length > 0 && !layouts.some((layout) => this.filter.some((p) => layout.label.startsWith(p)))) return undefined;
+    const labels = new Set(this.labels);
+    const wanted = new Map<string, RecordLayout>();
+    for (const layout of layouts) {
+      // The first record of a label wins, as a reader looking the label up would find it.
+      if (labels.has(layout.label) && !wanted.has(layout.label)) wanted.set(layout.label, layout);
+    }
+    return wanted;
+  }
+}
+
+/** The labels of `labels` that no file of `sample` has. */
+export function missingLabels(sample: Sample, labels: readonly string[]): string[] {
+  return labels.filter((label) => !sample.files.some((file) => file.values.has(label)));
+}
+
+/**
+ * What one row shows:
+ * - `delta`: growth since the previous tick (the first row shows totals);
+ * - `rate`: that growth divided by the seconds between the two ticks;
+ * - `absolute`: the totals of the current tick.
+ */
+export type PollMode = 'delta' | 'rate' | 'absolute';
+
+/**
+ * One cell: an exact integer sum, a float, a rate, a string (the value in the last file that has
+ * the label, by file name; undefined if none has it), or a count of files where a bool is true.
+ */
+export type Cell =
+  | { readonly kind: 'int'; readonly value: bigint }
+  | { readonly kind: 'float'; readonly value: number }
+  | { readonly kind: 'rate'; readonly value: number }
+  | { readonly kind: 'string'; readonly value: string | undefined }
+  | { readonly kind: 'count'; readonly value: number };
+
+/** One row of `mmstats poll`. */
+export interface Tick {
+  /** When the current sample was taken (the sample's `time`). */
+  readonly time: number;
+  /** How many files counted. */
+  readonly files: number;
+  /** One cell per label, in the order of `labels`. */
+  readonly cells: readonly Cell[];
+  /** Names of files counted in the previous sample that are no longer there. */
+  readonly gone: readonly string[];
+}
+
+/**
+ * Sums one tick. Numbers are summed over every file that has the label: integers exactly (as
+ * bigint), floats as doubles; a label that is an integer in some files and a float in others is
+ * summed as doubles.
+ *
+ * Deltas are computed per file, so that files coming and going never make a row jump: a file in
+ * both samples (same path, same inode) adds `current − previous`; a file that went away adds
+ * nothing (its last values drop out without a negative delta); a file that is new since the
+ * previous sample adds its whole value, since it was created during the interval and writers
+ * start counting at zero; that keeps every unit of growth counted once, even from short-lived
+ * processes. A file that was already there but unreadable in the previous sample has no base to
+ * compare with and adds nothing in this tick.
+ *
+ * Strings and bools are not summed: a string cell shows the value of the last file (in name
+ * order) that has the label, a bool cell how many files have it true; both are current values in
+ * every mode.
+ */
+export function computeTick(previous: Sample | undefined, current: Sample, labels: readonly string[], mode: PollMode): Tick {
+  const before = new Map<string, FileSample>();
+  for (const file of previous?.files ?? []) before.set(file.path, file);
+  const gone: string[] = [];
+  if (previous) {
+    const now = new Set(current.files.map((file) => file.path));
+    for (const file of previous.files) {
+      if (!now.has(file.path) && !current.seen.has(file.path)) gone.push(file.file);
+    }
+  }
+  const totals = mode === 'absolute' || previous === undefined;
+  const seconds = previous ? (current.time - previous.time) / 1000 : 0;
+  const cells = labels.map((label): Cell => {
+    let kind: 'int' | 'float' | 'bool' | 'string' | undefined;
+    let intSum = 0n;
+    let floatSum = 0;
+    let trueCount = 0;
+    let text: string | undefined;
+    for (const file of current.files) {
+      const entry = file.values.get(label);
+      if (!entry) continue;
+      const { value } = entry;
+      if (entry.kind === 'string') {
+        kind ??= 'string';
+        text = String(value);
+        continue;
+      }
+      if (entry.kind === 'bool') {
+        kind ??= 'bool';
+        if (value) trueCount++;
+        continue;
+      }
+      let base: StatValue | undefined = 0;
+      if (!totals) {
+        const old = before.get(file.path);
+        // A file replaced under the same name (another inode) is a new file.
+        if (old) base = old.identity === file.identity ? old.values.get(label)?.value : 0;
+        else if (previous!.seen.has(file.path)) base = undefined;
+      }
+      if (base === undefined || typeof base === 'string' || typeof base === 'boolean') continue;
+      if (entry.kind === 'float' || kind === 'float') {
+        if (kind === 'int') floatSum = Number(intSum);
+        kind = 'float';
+        floatSum += Number(value) - Number(base);
+      } else {
+        kind ??= 'int';
+        intSum += BigInt(value as number | bigint) - BigInt(base);
+      }
+    }
+    if (kind === undefined) kind = labelKind(current, previous, label);
+    switch (kind) {
+      case 'string':
+        return { kind: 'string', value: text };
+      case 'bool':
+        return { kind: 'count', value: trueCount };
+      case 'float':
+        return mode === 'rate' && !totals ? { kind: 'rate', value: floatSum / seconds } : { kind: 'float', value: floatSum };
+      case 'int':
+        return mode === 'rate' && !totals ? { kind: 'rate', value: Number(intSum) / seconds } : { kind: 'int', value: intSum };
+    }
+  });
+  return { time: current.time, files: current.files.length, cells, gone };
+}
+
+/** The kind of a label nobody contributed to in this tick, from any file that has it. */
+function labelKind(current: Sample, previous: Sample | undefined, label: string): 'int' | 'float' | 'bool' | 'string' {
+  for (const file of [...current.files, ...(previous?.files ?? [])]) {
+    const kind = file.values.get(label)?.kind;
+    if (kind === 'string' || kind === 'bool' || kind === 'float') return kind;
+    if (kind) return 'int';
+  }
+  return 'int';
+}

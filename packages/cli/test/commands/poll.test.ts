@@ -1,0 +1,227 @@
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import type { RecordSpec } from '@mmstats/format';
+
+import { runPoll } from '../../src/commands/poll';
+import { memoryIo, type MemoryIo } from '../../src/io';
+import { main } from '../../src/main';
+import { BIN, double, makeTempDir, removeTempDir, requireBuild, writeStatsFile } from '../util';
+
+let dir: string;
+
+beforeEach(() => {
+  dir = makeTempDir();
+});
+
+afterEach(() => {
+  removeTempDir(dir);
+});
+
+function counter(label: string, value: number | bigint): RecordSpec {
+  return { label, signature: 'Q', buffered: true, initial: value };
+}
+
+/** Two web servers' status counters, as `@mmstats/writer` lays them out with labelPrefix 'web.stats.'. */
+function writeWebFiles(): void {
+  writeStatsFile(dir, 'web-1.mmstats', [counter('web.stats.status.2XX', 10), counter('web.stats.status.5XX', 1)]);
+  writeStatsFile(dir, 'web-2.mmstats', [counter('web.stats.status.2XX', 32), counter('web.stats.status.5XX', 0)]);
+}
+
+async function poll(args: string[], options: { env?: Record<string, string>; isTTY?: boolean; rows?: number } = {}) {
+  const io = memoryIo({ cwd: dir, ...options });
+  const code = await main(['poll', ...args], io);
+  return { code, out: io.out, err: io.err };
+}
+
+/** Resolves once `io` has printed `lines` lines. */
+async function linesPrinted(io: MemoryIo, lines: number): Promise<void> {
+  while (io.out.split('\n').length - 1 < lines) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+describe('mmstats poll', () => {
+  test('sums each field over the files; first row totals, then deltas; -p is left out of the headers', async () => {
+    writeWebFiles();
+    const result = await poll(['-c', '3', '-d', '0.01', '-p', 'web.stats.status.', '2XX,5XX', '.']);
+    expect(result.err).toBe('');
+    expect(result.out).toBe('   2XX    5XX  files\n    42      1      2\n     0      0      2\n     0      0      2\n');
+    expect(result.code).toBe(0);
+  });
+
+  test('--absolute repeats the totals; --json prints one object per row', async () => {
+    writeWebFiles();
+    const absolute = await poll(['-c', '2', '-d', '0.01', '--absolute', 'web.stats.status.2XX', dir]);
+    expect(absolute.out).toBe('web.stats.status.2XX  files\n                  42      2\n                  42      2\n');
+    const json = await poll(['-c', '2', '-d', '0.01', '--json', '-p', 'web.stats.', 'status.2XX,status.5XX', dir]);
+    const rows = json.out.trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(rows).toEqual([
+      { time: expect.any(Number), files: 2, values: { 'status.2XX': 42, 'status.5XX': 1 }, gone: [] },
+      { time: expect.any(Number), files: 2, values: { 'status.2XX': 0, 'status.5XX': 0 }, gone: [] },
+    ]);
+    expect(rows[0].time).toBeGreaterThan(1e9);
+  });
+
+  test('strings show the last file\'s value, bools the number of files where true, integers exactly', async () => {
+    writeStatsFile(dir, 'a.mmstats', [
+      { label: 'name', signature: '8s', buffered: false, initial: 'first' },
+      { label: 'up', signature: '?', buffered: true, initial: true },
+      counter('big', 2n ** 63n),
+    ]);
+    writeStatsFile(dir, 'b.mmstats', [
+      { label: 'name', signature: '8s', buffered: false, initial: 'second' },
+      { label: 'up', signature: '?', buffered: true, initial: true },
+      counter('big', 2n ** 63n),
+    ]);
+    const result = await poll(['-c', '1', 'name,up,big', dir]);
+    expect(result.out).toBe('  name     up                  big  files\nsecond      2 18446744073709551616      2\n');
+  });
+
+  test('a file that goes away is dropped and reported, with no negative delta', async () => {
+    writeWebFiles();
+    const io = memoryIo({ cwd: dir });
+    const running = runPoll({ fields: ['2XX'], prefix: 'web.stats.status.', files: [dir], count: 2, delay: 0.2 }, io);
+    await linesPrinted(io, 2);
+    fs.unlinkSync(path.join(dir, 'web-2.mmstats'));
+    expect(await running).toBe(0);
+    expect(io.out).toBe('   2XX  files\n    42      2\n     0      1\n');
+    expect(io.err).toBe(`mmstats: ${dir}/web-2.mmstats went away\n`);
+  });
+
+  test('an interrupt ends the loop at once, exit 0', async () => {
+    writeWebFiles();
+    const io = memoryIo({ cwd: dir });
+    const started = Date.now();
+    const running = runPoll({ fields: ['web.stats.status.2XX'], files: [dir], delay: 60 }, io);
+    await linesPrinted(io, 2);
+    io.interrupt();
+    expect(await running).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10000);
+    expect(io.out.split('\n')).toHaveLength(3);
+  });
+
+  test('unknown fields: an error naming them and the files read, exit 1', async () => {
+    writeWebFiles();
+    const result = await poll(['-p', 'web.stats.status.', '2XX,6XX,7XX', dir]);
+    expect(result.out).toBe('');
+    expect(result.err).toBe(
+      `mmstats: unknown fields "6XX", "7XX" (labels "web.stats.status.6XX", "web.stats.status.7XX"): ` +
+        `not in any of 2 files read: ${dir}/web-1.mmstats, ${dir}/web-2.mmstats\n`,
+    );
+    expect(result.code).toBe(1);
+  });
+
+  test('no files: exit 1 saying where it looked; --filter narrows the files that count', async () => {
+    const none = await poll(['x'], { env: { MMSTATS_PATH: dir } });
+    expect(none.err).toBe(`mmstats: no mmstats files found (searched *.mmstats in ${dir})\n`);
+    expect(none.code).toBe(1);
+    writeWebFiles();
+    writeStatsFile(dir, 'jobs.mmstats', [counter('jobs.done', 5), counter('web.stats.status.2XX', 1000)]);
+    const all = await poll(['-c', '1', 'web.stats.status.2XX'], { env: { MMSTATS_PATH: dir } });
+    expect(all.out).toContain('  1042      3\n');
+    const some = await poll(['-c', '1', '-f', 'jobs.', '-f', 'other.', 'web.stats.status.2XX'], { env: { MMSTATS_PATH: dir } });
+    expect(some.out).toContain('  1000      1\n');
+    const nothing = await poll(['-c', '1', '-f', 'nope.', 'web.stats.status.2XX'], { env: { MMSTATS_PATH: dir } });
+    expect(nothing.err).toBe(`mmstats: no mmstats files with a label starting with "nope." found (searched *.mmstats in ${dir})\n`);
+    expect(nothing.code).toBe(1);
+  });
+
+  test('headers repeat every -n rows (0: once); on a terminal, every height - 2 rows', async () => {
+    writeStatsFile(dir, 'a.mmstats', [double('x', 1)]);
+    const count = (out: string) => out.split('\n').filter((line) => line.includes('files')).length;
+    expect(count((await poll(['-c', '5', '-d', '0.01', '-n', '2', 'x', dir])).out)).toBe(3);
+    expect(count((await poll(['-c', '5', '-d', '0.01', '-n', '0', 'x', dir])).out)).toBe(1);
+    expect(count((await poll(['-c', '5', '-d', '0.01', 'x', dir], { isTTY: true, rows: 5, env: { NO_COLOR: '1' } })).out)).toBe(2);
+  });
+
+  test('bold header only on a terminal without NO_COLOR', async () => {
+    writeStatsFile(dir, 'a.mmstats', [double('x', 1.5)]);
+    const tty = await poll(['-c', '1', 'x', dir], { isTTY: true });
+    expect(tty.out).toBe('\x1b[1m     x  files\x1b[22m\n   1.5      1\n');
+    const noColor = await poll(['-c', '1', 'x', dir], { isTTY: true, env: { NO_COLOR: '1' } });
+    expect(noColor.out).toBe('     x  files\n   1.5      1\n');
+    const piped = await poll(['-c', '1', 'x', dir]);
+    expect(piped.out).toBe(noColor.out);
+  });
+
+  test('usage errors exit 2', async () => {
+    writeWebFiles();
+    for (const args of [
+      ['-d', '0', 'x'],
+      ['-d', 'soon', 'x'],
+      ['-c', '0', 'x'],
+      ['-c', '1.5', 'x'],
+      ['-n', '-1', 'x'],
+      ['--rate', '--absolute', 'x'],
+      ['a,,b'],
+      ['a,a'],
+      [],
+    ]) {
+      const result = await poll(args);
+      expect([args, result.code]).toEqual([args, 2]);
+      expect(result.out).toBe('');
+    }
+  });
+});
+
+describe('bin/mmstats poll', () => {
+  beforeAll(() => {
+    requireBuild();
+  });
+
+  const env = { ...process.env, MMSTATS_PATH: undefined, MMSTATS_GLOB: undefined, NO_COLOR: undefined };
+
+  test('prints a header and one row per tick, without escape codes when piped', () => {
+    writeWebFiles();
+    const result = spawnSync(process.execPath, [BIN, 'poll', '-c', '2', '-d', '0.1', '-p', 'web.stats.status.', '2XX,5XX', dir], {
+      encoding: 'utf8',
+      env,
+      timeout: 20000,
+    });
+    expect(result.stdout).toBe('   2XX    5XX  files\n    42      1      2\n     0      0      2\n');
+    expect(result.stdout).not.toContain('\x1b');
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  test('unknown field: exit 1 with a message, no stack', () => {
+    writeWebFiles();
+    const result = spawnSync(process.execPath, [BIN, 'poll', '-c', '2', 'nope', dir], { encoding: 'utf8', env, timeout: 20000 });
+    expect(result.stderr).toMatch(/^mmstats: unknown field "nope": not in any of 2 files read: [^\n]*\n$/);
+    expect(result.stdout).toBe('');
+    expect(result.status).toBe(1);
+  });
+
+  test('ends quietly when the reader goes away (| head -1)', () => {
+    writeWebFiles();
+    const rcFile = path.join(dir, 'rc');
+    const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    const script = `(${quote(process.execPath)} ${quote(BIN)} poll -d 0.1 web.stats.status.2XX ${quote(dir)}; echo $? > ${quote(rcFile)}) | head -1`;
+    const result = spawnSync('sh', ['-c', script], { encoding: 'utf8', env, timeout: 20000 });
+    expect(result.stdout).toBe('web.stats.status.2XX  files\n');
+    expect(result.stderr).toBe('');
+    expect(fs.readFileSync(rcFile, 'utf8').trim()).toBe('0');
+  });
+
+  test('Ctrl-C (SIGINT) ends it cleanly with exit 0', async () => {
+    writeWebFiles();
+    const child = spawn(process.execPath, [BIN, 'poll', '-d', '0.2', 'web.stats.status.2XX', dir], { env });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (chunk) => (err += chunk));
+    const exited = new Promise<[number | null, string | null]>((resolve) => child.on('exit', (code, signal) => resolve([code, signal])));
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk) => {
+        out += chunk;
+        if (out.split('\n').length > 2) resolve();
+      }),
+    );
+    child.kill('SIGINT');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
+    const [code, signal] = await exited;
+    clearTimeout(timer);
+    expect([code, signal]).toEqual([0, null]);
+    expect(err).toBe('');
+    expect(out.startsWith('web.stats.status.2XX  files\n                  42      2\n')).toBe(true);
+  }, 20000);
+});
