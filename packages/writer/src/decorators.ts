@@ -90,7 +90,7 @@ export function defineField<V>(spec: FieldSpec): FieldDefinition<V> {
         // `accessor load = 0.5` sets the field once the stats object exists.
         if (initial !== undefined) {
           if (spec.access !== 'value') throw new SchemaError(`${key}: a ${spec.kind} field cannot have an initializer`);
-          fieldsOf(this, key)[key].set!(initial);
+          accessor.set.call(this, initial);
         }
         return initial;
       },

@@ -327,3 +327,14 @@ describe('MmStats', () => {
     expect(labels[0]).toBe('sys.pid');
   });
 });
+
+test('an accessor initializer writes its value when the stats object is created', () => {
+  class Initialised extends BaseMmStats {
+    @field.double() accessor ratio = 0.5;
+    @field.string({ size: 8 }) accessor mode = 'warm';
+  }
+  const s = new Initialised(options());
+  expect(valuesOf(s.filename)).toEqual({ ratio: 0.5, mode: 'warm' });
+  s.ratio = 0.75;
+  expect(valuesOf(s.filename).ratio).toBe(0.75);
+});

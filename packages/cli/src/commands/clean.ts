@@ -1,4 +1,4 @@
-import { constants as fsConstants, promises as fs, type Stats } from 'node:fs';
+import { promises as fs, type Stats } from 'node:fs';
 import * as path from 'node:path';
 
 import { DecodeError, decodeFile, type DecodedRecord, type StatValue } from '@mmstats/format';
@@ -8,7 +8,7 @@ import type { Io } from '../io';
 import { fileArguments, withFileSelection } from '../options';
 import { compareCodePoints, selectFiles, type FileEntry } from '../read/files';
 import { checkLiveness, systemProcessTable, type ProcessTable } from '../read/liveness';
-import { describeSystemError } from '../read/snapshot';
+import { describeSystemError, readRegularFile } from '../read/regular-file';
 import {
   countResults,
   formatUnixTime,
@@ -30,10 +30,6 @@ export interface CleanOptions {
 
 /** The label suffix naming the writing process, as in the original `cleanstats`. */
 const PID_SUFFIX = 'sys.pid';
-
-// O_NOFOLLOW: a symlink swapped in after the lstat fails instead of being read through.
-// O_NONBLOCK: opening a FIFO must not wait for a writer.
-const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (fsConstants.O_NONBLOCK ?? 0);
 
 /**
  * `mmstats clean`: removes the files of processes that are gone, or whose pid now belongs to a
@@ -107,14 +103,10 @@ async function cleanFile(entry: FileEntry, options: CleanFileOptions): Promise<C
 
   let bytes: Uint8Array;
   try {
-    const handle = await fs.open(entry.path, OPEN_FLAGS);
-    try {
-      const stats = await handle.stat();
-      if (!stats.isFile() || !sameFile(stats, before)) return skipped('changed while being checked');
-      bytes = await handle.readFile();
-    } finally {
-      await handle.close();
-    }
+    // noFollow: a symlink swapped in after the lstat fails (ELOOP) instead of being read through.
+    const read = await readRegularFile(entry.path, { noFollow: true });
+    if (!read.bytes || !sameFile(read.stats, before)) return skipped('changed while being checked');
+    bytes = read.bytes;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ELOOP') return skipped('symlink');
     return unreadable(err);

@@ -1,10 +1,8 @@
-import { constants as fsConstants, promises as fs } from 'node:fs';
-
 import { DecodeError, decodeLayout, readValue, toDataView, type RecordLayout, type StatValue, type ValueKind } from '@mmstats/format';
 
 import { ReadError } from '../errors';
 import type { FileEntry } from './files';
-import { describeSystemError } from './snapshot';
+import { describeSystemError, readRegularFile } from './regular-file';
 
 /** The values `mmstats poll` wants from one file, read at one moment. */
 export interface FileSample {
@@ -36,9 +34,6 @@ export interface SamplerOptions {
   /** Count only files with a label starting with one of these (all must match one). Defaults to every file. */
   readonly filter?: readonly string[];
 }
-
-// O_NONBLOCK: opening a FIFO someone named `x.mmstats` must not wait for a writer.
-const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0);
 
 /** A decoded layout, kept while a file's path, device, inode and size stay the same. */
 interface CachedLayout {
@@ -88,16 +83,11 @@ export class Sampler {
     let identity: string;
     let key: string;
     try {
-      const handle = await fs.open(entry.path, OPEN_FLAGS);
-      try {
-        const stats = await handle.stat();
-        if (!stats.isFile()) return { error: new ReadError(entry.file, 'not a regular file') };
-        identity = `${stats.dev}:${stats.ino}`;
-        key = `${identity}:${stats.size}`;
-        bytes = await handle.readFile();
-      } finally {
-        await handle.close();
-      }
+      const read = await readRegularFile(entry.path);
+      if (!read.bytes) return { error: new ReadError(entry.file, 'not a regular file') };
+      identity = `${read.stats.dev}:${read.stats.ino}`;
+      key = `${identity}:${read.stats.size}`;
+      bytes = read.bytes;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
       return { error: new ReadError(entry.file, describeSystemError(err), { cause: err }) };
