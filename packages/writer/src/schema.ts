@@ -11,7 +11,8 @@ import {
 } from '@mmstats/format';
 import { SchemaError } from './errors';
 import { Average, MovingAverage } from './fields/average';
-import { BoolCell, ByteCell, DoubleCell, FloatCell, Int16Cell, Int32Cell, StaticCell, StringCell, UInt64Cell } from './fields/cells';
+import { BoolCell, ByteCell, DoubleCell, FloatCell, Int16Cell, Int32Cell, StaticCell, UInt64Cell } from './fields/cells';
+import { StringCell } from './fields/strings';
 import { Counter } from './fields/counter';
 import type { Bound, FieldFactory, Memory } from './fields/memory';
 import { Timer } from './fields/timer';

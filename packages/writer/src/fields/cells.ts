@@ -9,7 +9,8 @@ import type { Bound, Memory } from './memory';
 
 const TWO_32 = 4294967296;
 
-abstract class Cell implements Bound {
+/** @internal Shared by every cell: the memory it writes and the record it serves. */
+export abstract class Cell implements Bound {
   protected view: DataView;
   protected bytes: Uint8Array;
   protected readonly record: RecordLayout;
@@ -132,34 +133,6 @@ export class BoolCell extends Cell {
 
   set(value: boolean): void {
     this.bytes[this.at] = value ? 1 : 0;
-  }
-}
-
-/**
- * `<N>s`, unbuffered, written in place like the original: the UTF-8 bytes (cut before a character
- * that does not fit) then one NUL if shorter than the slot; older bytes after the NUL stay.
- */
-export class StringCell extends Cell {
-  private buffer: Buffer;
-  private readonly at: number;
-  private readonly size: number;
-
-  constructor(memory: Memory, record: RecordLayout) {
-    super(memory, record);
-    this.buffer = memory.buffer;
-    this.at = record.slotOffsets[0];
-    this.size = record.type.size;
-  }
-
-  override rebind(memory: Memory): void {
-    super.rebind(memory);
-    this.buffer = memory.buffer;
-  }
-
-  set(value: string): void {
-    const text = typeof value === 'string' ? value : String(value);
-    const written = this.buffer.write(text, this.at, this.size, 'utf8');
-    if (written < this.size) this.bytes[this.at + written] = 0;
   }
 }
 
