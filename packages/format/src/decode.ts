@@ -3,10 +3,22 @@ import { DecodeError } from './errors';
 import type { RecordLayout } from './layout';
 import { decodeUtf8, parseTypeSignature, readSlot, type StatValue } from './types';
 
+/**
+ * Most records `decodeLayout` accepts by default. A real stats file has tens to a few thousand;
+ * each decoded record costs about 300 bytes of memory against its 8 or more bytes of file, so a
+ * hostile file of tiny records must not be walked to its end.
+ */
+export const DEFAULT_MAX_RECORDS = 100_000;
+
 /** Options of the decoding functions. */
 export interface DecodeOptions {
   /** File name to put in error messages. Defaults to none. */
   readonly path?: string;
+  /**
+   * Most records to accept (`decodeLayout`, `decodeFile`): a file with more is a `DecodeError`.
+   * Defaults to `DEFAULT_MAX_RECORDS`; `Infinity` lifts the limit.
+   */
+  readonly maxRecords?: number;
 }
 
 /** A record with its current value, and its raw double-buffer state for tools that want it. */
@@ -31,25 +43,35 @@ function hexByte(n: number): string {
   return '0x' + n.toString(16).padStart(2, '0');
 }
 
+// JSON.stringify escapes C0 controls; DEL, C1 controls, line separators and bidirectional
+// controls it leaves raw, and a terminal showing the message would act on some of them.
+const RAW_IN_JSON = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** Text from a file as a JSON string literal with nothing a terminal acts on. */
+function quotedText(text: string): string {
+  return JSON.stringify(text).replace(RAW_IN_JSON, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function printable(bytes: Uint8Array): string {
-  const text = JSON.stringify(decodeUtf8(bytes.subarray(0, 40)));
+  const text = quotedText(decodeUtf8(bytes.subarray(0, 40)));
   return bytes.length > 40 ? `${text}… (${bytes.length} bytes)` : text;
 }
 
 /** A label for an error message: quoted, escaped and cut short, as labels come from other processes. */
 function quoted(label: string): string {
-  const text = JSON.stringify(label.slice(0, 40));
+  const text = quotedText(label.slice(0, 40));
   return label.length > 40 ? `${text}…` : text;
 }
 
 /**
  * Checks the version byte and walks the records (SPEC.md §3, §6), returning where each one lies.
- * Stops at a zero label length or at the end of the bytes. Any other problem is a `DecodeError`
- * naming the record and offset: it never reads out of bounds, loops or allocates more than the
- * input's size, whatever the bytes.
+ * Stops at a zero label length or at the end of the bytes. Any other problem, or a record beyond
+ * `maxRecords`, is a `DecodeError` naming the record and offset: it never reads out of bounds,
+ * loops or allocates more than a bounded multiple of the input's size, whatever the bytes.
  */
 export function decodeLayout(bytes: Uint8Array, options: DecodeOptions = {}): RecordLayout[] {
   const path = options.path;
+  const maxRecords = options.maxRecords ?? DEFAULT_MAX_RECORDS;
   if (bytes.length === 0) throw new DecodeError('empty file: not an mmstats file', { offset: 0, path });
   if (bytes[0] !== FORMAT_VERSION) {
     throw new DecodeError(`unsupported version byte ${hexByte(bytes[0])} (expected ${hexByte(FORMAT_VERSION)}): not an mmstats v1 file`, {
@@ -73,6 +95,7 @@ export function decodeLayout(bytes: Uint8Array, options: DecodeOptions = {}): Re
     }
     const labelLength = view.getUint16(offset, true);
     if (labelLength === 0) break;
+    if (index >= maxRecords) fail(`more than ${maxRecords} records, the most this reader accepts`);
     const labelOffset = offset + 2;
     if (labelLength > size - labelOffset) {
       fail(`label length ${labelLength} runs past the end of the file (${size - labelOffset} bytes left)`);

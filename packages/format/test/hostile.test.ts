@@ -159,6 +159,29 @@ describe('bad type signatures and write-buffer bytes', () => {
   });
 });
 
+describe('limits of the reader', () => {
+  /** `count` records of 8 bytes each: label "a", signature "b", unbuffered, one slot. */
+  const tinyRecords = (count: number) => rawFile(Array.from({ length: count }, () => hex('0100 61 0100 62 ff 00')));
+
+  it('refuses more than 100,000 records by default, naming the record where it stopped', () => {
+    expect(decodeFile(tinyRecords(100_000))).toHaveLength(100_000);
+    const error = decodeFails(tinyRecords(100_001));
+    expect([error.offset, error.recordIndex]).toEqual([1 + 100_000 * 8, 100_000]);
+    expect(error.reason).toBe('more than 100000 records, the most this reader accepts');
+  });
+
+  it('takes another limit, or none, through maxRecords', () => {
+    expect(() => decodeFile(tinyRecords(3), { maxRecords: 2 })).toThrow('record 2 at 0x11: more than 2 records, the most this reader accepts');
+    expect(decodeFile(tinyRecords(100_001), { maxRecords: Infinity })).toHaveLength(100_001);
+  });
+
+  it('quotes DEL, C1 controls, line separators and bidi controls of a label as \\u escapes', () => {
+    const label = 'a\u007f\u009b2J\u2028\u202e';
+    const error = decodeFails(rawFile([rawRecord({ label, signature: 'x', writeIndex: 0xff, slots: Buffer.alloc(8) })]));
+    expect(error.reason).toBe('record "a\\u007f\\u009b2J\\u2028\\u202e": unknown type signature "x"');
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // Fuzzing: whatever the bytes, decodeFile returns records that lie inside them or throws DecodeError.
 

@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
 import { writeRecords, type FilePlan, type RecordSpec } from '@mmstats/format';
-import { MapError } from './errors';
+import { MapError, SchemaError } from './errors';
 import { mapShared } from './mmap';
 
 /** A stats file that exists at its final path and is mapped into memory. */
@@ -31,6 +31,8 @@ function describe(error: unknown): { reason: string; code?: string } {
     EROFS: 'read-only file system',
     ENOSPC: 'no space left on device',
     EDQUOT: 'disk quota exceeded',
+    EFBIG: 'file too large for the file size limit (ulimit -f)',
+    ELOOP: 'too many symbolic links in the directory path',
     EISDIR: 'a directory is in the way',
     ENAMETOOLONG: 'file name too long',
     ENOMEM: 'not enough memory to map the file',
@@ -40,12 +42,25 @@ function describe(error: unknown): { reason: string; code?: string } {
 }
 
 /**
+ * Permission bits only: set-user-ID, set-group-ID and sticky bits have no business on a data file,
+ * and a string such as '644' would be taken as decimal.
+ */
+function checkMode(mode: number): void {
+  if (!Number.isInteger(mode) || mode < 0 || mode > 0o777) {
+    const shown = typeof mode === 'number' && Number.isInteger(mode) ? `0o${mode.toString(8)}` : JSON.stringify(mode) ?? String(mode);
+    throw new SchemaError(`mode must be permission bits from 0o000 to 0o777, such as 0o644 or 0o600; got ${shown}`);
+  }
+}
+
+/**
  * Creates the stats file at `path` and maps it (SPEC.md §10): the image is written in full to a
  * temporary file in the same directory, mapped, then renamed into place. Readers therefore never
- * see a half-written file, and a symlink planted at `path` is replaced, never followed. On any
- * failure the temporary file is removed and a `MapError` names the file and the reason.
+ * see a half-written file, and a symlink planted at `path` is replaced, never followed. The file
+ * gets exactly `mode` whatever the umask. A `mode` that is not permission bits is a `SchemaError`;
+ * on any other failure the temporary file is removed and a `MapError` names the file and the reason.
  */
 export function createMappedFile(path: string, plan: FilePlan, specs: readonly RecordSpec[], mode: number): MappedFile {
+  checkMode(mode);
   if (livePaths.has(path)) {
     throw new MapError(path, 'another stats object in this thread already writes to this file; give each one its own filename');
   }

@@ -6,6 +6,7 @@ import { fileArguments, withFileSelection, withJson, withPrefixFilter } from '..
 import { filterRecords } from '../read/filter';
 import { compareCodePoints, selectFiles } from '../read/files';
 import { readSnapshot, type FileSnapshot } from '../read/snapshot';
+import { escapeControls } from '../render/escape';
 import { fileJson, renderJson, type JsonValue } from '../render/json';
 import { renderFileText } from '../render/text';
 
@@ -29,6 +30,8 @@ export interface SlurpOptions {
  * `mmstats slurp`: prints every record of every selected file once, in the original slurpstats
  * layout or as JSON. Returns 0, or 1 if any file could not be read or decoded (the others are
  * still printed, and each failure gets one line on standard error) or if no file was found.
+ * Text output shows control characters of names, labels and strings escaped; `--json` keeps the
+ * exact values.
  */
 export async function runSlurp(options: SlurpOptions, io: Io): Promise<number> {
   const selection = await selectFiles(options.files ?? [], io.env, io.cwd);
@@ -51,7 +54,7 @@ export async function runSlurp(options: SlurpOptions, io: Io): Promise<number> {
     const snapshot = await item.read();
     if (snapshot.error) {
       failed = true;
-      io.stderr(describeError(snapshot.error, options.verbose));
+      io.stderr(errorText(snapshot.error, options.verbose));
       if (options.json) json.push(fileJson(snapshot));
       continue;
     }
@@ -61,6 +64,17 @@ export async function runSlurp(options: SlurpOptions, io: Io): Promise<number> {
   }
   if (options.json) io.stdout(renderJson(json));
   return failed ? 1 : 0;
+}
+
+/**
+ * The standard error text of a failed file with its control characters escaped: the file name
+ * comes from a directory anyone may write to. The one-line message stays one line; a stack
+ * (`--verbose`) keeps its line breaks.
+ */
+function errorText(error: unknown, verbose = false): string {
+  const text = describeError(error, verbose);
+  if (verbose) return text.split('\n').map(escapeControls).join('\n');
+  return escapeControls(text.slice(0, -1)) + '\n';
 }
 
 function builder(yargs: Argv) {

@@ -1,8 +1,18 @@
-import { DecodeError, decodeLayout, readValue, toDataView, type RecordLayout, type StatValue, type ValueKind } from '@mmstats/format';
+import {
+  DecodeError,
+  decodeLayout,
+  readStableRecords,
+  type ReadAt,
+  type RecordLayout,
+  type StableRead,
+  type StatValue,
+  type ValueKind,
+} from '@mmstats/format';
 
 import { ReadError } from '../errors';
 import type { FileEntry } from './files';
-import { describeSystemError, readRegularFile } from './regular-file';
+import { describeSystemError } from './regular-file';
+import { unstableError, withStatsFile, type OpenStatsFile } from './stable-file';
 
 /** The values `mmstats poll` wants from one file, read at one moment. */
 export interface FileSample {
@@ -35,6 +45,9 @@ export interface SamplerOptions {
   readonly filter?: readonly string[];
 }
 
+/** What reading one file gave: its values, or why not, and the layout to keep for the next tick. */
+type FileResult = { sample?: FileSample; error?: ReadError | DecodeError; cached?: CachedLayout };
+
 /** A decoded layout, kept while a file's path, device, inode and size stay the same. */
 interface CachedLayout {
   readonly key: string;
@@ -45,7 +58,8 @@ interface CachedLayout {
 /**
  * Reads the wanted values of many files, tick after tick. Each file's layout is decoded once
  * (through `@mmstats/format`'s `decodeLayout`) and kept while its path, device, inode and size
- * stay the same; later ticks only read the values (`readValue`).
+ * stay the same; later ticks only read the wanted values, through the stable read protocol
+ * (`readStableRecords`, SPEC.md §8.3), so no value is ever torn by a concurrent write.
  */
 export class Sampler {
   private readonly labels: readonly string[];
@@ -76,54 +90,49 @@ export class Sampler {
     return { time, files, errors, seen };
   }
 
-  private async readFile(
-    entry: FileEntry,
-  ): Promise<'gone' | { sample?: FileSample; error?: ReadError | DecodeError; cached?: CachedLayout }> {
-    let bytes: Uint8Array;
-    let identity: string;
-    let key: string;
+  private async readFile(entry: FileEntry): Promise<'gone' | FileResult> {
     try {
-      const read = await readRegularFile(entry.path);
-      if (!read.bytes) return { error: new ReadError(entry.file, 'not a regular file') };
-      identity = `${read.stats.dev}:${read.stats.ino}`;
-      key = `${identity}:${read.stats.size}`;
-      bytes = read.bytes;
+      const { result } = await withStatsFile(entry.path, (file) => this.readOpenFile(entry, file));
+      return result ?? { error: new ReadError(entry.file, 'not a regular file') };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+      if (err instanceof ReadError) return { error: err };
       return { error: new ReadError(entry.file, describeSystemError(err), { cause: err }) };
     }
+  }
+
+  private readOpenFile(entry: FileEntry, { stats, readAt }: OpenStatsFile): FileResult {
+    const identity = `${stats.dev}:${stats.ino}`;
+    const key = `${identity}:${stats.size}`;
     const previous = this.cache.get(entry.path);
     if (previous && previous.key === key) {
       // Writers never change a file's layout in place, but someone else might: on any trouble
       // with the cached layout, decode the file again.
-      const sample = this.readValues(entry, identity, bytes, previous);
-      if (!('error' in sample)) return sample;
+      const result = this.readValues(entry, identity, readAt, previous);
+      if (!result.error) return result;
     }
     try {
-      return this.readValues(entry, identity, bytes, { key, wanted: this.wantedRecords(decodeLayout(bytes, { path: entry.file })) });
+      const first = readAt(0, stats.size);
+      const cached = { key, wanted: this.wantedRecords(decodeLayout(first, { path: entry.file })) };
+      return this.readValues(entry, identity, readAt, cached, first);
     } catch (err) {
       if (err instanceof DecodeError) return { error: err.withPath(entry.file) };
       throw err;
     }
   }
 
-  private readValues(
-    entry: FileEntry,
-    identity: string,
-    bytes: Uint8Array,
-    cached: CachedLayout,
-  ): { sample?: FileSample; cached: CachedLayout } | { error: DecodeError } {
+  private readValues(entry: FileEntry, identity: string, readAt: ReadAt, cached: CachedLayout, first?: Uint8Array): FileResult {
     if (!cached.wanted) return { cached };
-    const view = toDataView(bytes);
-    const values = new Map<string, { value: StatValue; kind: ValueKind }>();
+    let read: StableRead;
     try {
-      for (const [label, layout] of cached.wanted) {
-        values.set(label, { value: readValue(view, layout, { path: entry.file }), kind: layout.type.kind });
-      }
+      read = readStableRecords(readAt, [...cached.wanted.values()], { path: entry.file }, first);
     } catch (err) {
       if (err instanceof DecodeError) return { error: err.withPath(entry.file) };
       throw err;
     }
+    if (read.unstable.length > 0) return { error: unstableError(entry.file, read.unstable, read.copies), cached };
+    const values = new Map<string, { value: StatValue; kind: ValueKind }>();
+    for (const record of read.records) values.set(record.label, { value: record.value, kind: record.layout.type.kind });
     return { sample: { file: entry.file, path: entry.path, identity, values }, cached };
   }
 

@@ -1,3 +1,4 @@
+import { escapeControls } from './escape';
 import { stringifyJson, type JsonValue } from './json';
 
 /**
@@ -33,10 +34,14 @@ export function countResults(results: readonly CleanResult[]): CleanCounts {
   return { removed: count('removed', 'would-remove'), alive: count('kept'), skipped: count('skipped'), failed: count('failed') };
 }
 
-/** `removed  /tmp/x.mmstats (pid 123 is gone)`: the action in a column as wide as the mode's longest. */
+/**
+ * `removed  /tmp/x.mmstats (pid 123 is gone)`: the action in a column as wide as the mode's
+ * longest. File names and reasons may hold text from other processes: control characters are
+ * shown escaped (`escapeControls`).
+ */
 export function renderCleanLine(result: CleanResult, dryRun: boolean): string {
   const label = result.action === 'would-remove' ? 'would remove' : result.action;
-  return `${label.padEnd(dryRun ? 14 : 9)}${result.file} (${result.reason})\n`;
+  return `${label.padEnd(dryRun ? 14 : 9)}${escapeControls(result.file)} (${escapeControls(result.reason)})\n`;
 }
 
 /** `Removed 1  -  2 alive  -  1 skipped  -  0 failed` (`Would remove 1 …` with `--dry-run`). */

@@ -1,6 +1,7 @@
 import type { DecodedRecord, StatValue, TypeInfo } from '@mmstats/format';
 
 import type { FileSnapshot } from '../read/snapshot';
+import { jsonString } from './escape';
 
 /**
  * A JSON value whose numbers keep full precision: `bigint` is written as an exact integer, and
@@ -54,14 +55,17 @@ export function renderJson(files: readonly JsonValue[]): string {
   return stringifyJson({ files }) + '\n';
 }
 
-/** Like `JSON.stringify(value, null, indent)`, plus exact bigints and `JsonNumber` literals. */
+/**
+ * Like `JSON.stringify(value, null, indent)`, plus exact bigints and `JsonNumber` literals, and
+ * strings written with `jsonString` (no raw control or bidirectional characters: same values).
+ */
 export function stringifyJson(value: JsonValue, indent = '  ', current = ''): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'string':
-      return JSON.stringify(value);
+      return jsonString(value);
     case 'bigint':
       return value.toString();
     case 'number':
@@ -75,7 +79,7 @@ export function stringifyJson(value: JsonValue, indent = '  ', current = ''): st
   }
   const keys = Object.keys(value);
   if (keys.length === 0) return '{}';
-  const members = keys.map((key) => `${inner}${JSON.stringify(key)}: ${stringifyJson(value[key], indent, inner)}`);
+  const members = keys.map((key) => `${inner}${jsonString(key)}: ${stringifyJson(value[key], indent, inner)}`);
   return `{\n${members.join(',\n')}\n${current}}`;
 }
 

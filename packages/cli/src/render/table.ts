@@ -1,4 +1,5 @@
 import type { Cell, Tick } from '../read/poller';
+import { escapeControls, jsonString } from './escape';
 import { formatFloat } from './number';
 
 /** Narrowest a column gets, as in vmstat-like tools: small counts do not make the table jumpy. */
@@ -9,8 +10,8 @@ export const RATE_DECIMALS = 2;
 
 /**
  * A cell as text: integers in full (exact beyond 2^53), floats as Python 2's `str()` (like
- * slurp), rates with two decimals, strings as they are (`-` when no file has the label), counts
- * of true bools as integers.
+ * slurp), rates with two decimals, strings with their control characters escaped
+ * (`escapeControls`; `-` when no file has the label), counts of true bools as integers.
  */
 export function formatCell(cell: Cell): string {
   switch (cell.kind) {
@@ -21,7 +22,7 @@ export function formatCell(cell: Cell): string {
     case 'rate':
       return Number.isFinite(cell.value) ? cell.value.toFixed(RATE_DECIMALS) : formatFloat(cell.value);
     case 'string':
-      return cell.value ?? '-';
+      return cell.value === undefined ? '-' : escapeControls(cell.value);
     case 'count':
       return String(cell.value);
   }
@@ -68,7 +69,7 @@ function cellJson(cell: Cell): string {
       if (!Number.isFinite(cell.value)) return cell.value > 0 ? '"Infinity"' : '"-Infinity"';
       return Object.is(cell.value, -0) ? '-0' : String(cell.value);
     case 'string':
-      return cell.value === undefined ? 'null' : JSON.stringify(cell.value);
+      return cell.value === undefined ? 'null' : jsonString(cell.value);
     case 'count':
       return String(cell.value);
   }
@@ -80,7 +81,7 @@ function cellJson(cell: Cell): string {
  * `tick.time` is taken as milliseconds since the epoch.
  */
 export function renderTickJson(tick: Tick, headers: readonly string[]): string {
-  const values = headers.map((header, i) => `${JSON.stringify(header)}: ${cellJson(tick.cells[i])}`).join(', ');
-  const gone = tick.gone.map((file) => JSON.stringify(file)).join(', ');
+  const values = headers.map((header, i) => `${jsonString(header)}: ${cellJson(tick.cells[i])}`).join(', ');
+  const gone = tick.gone.map((file) => jsonString(file)).join(', ');
   return `{"time": ${tick.time / 1000}, "files": ${tick.files}, "values": {${values}}, "gone": [${gone}]}\n`;
 }

@@ -1,5 +1,6 @@
 import type { DecodedRecord, StatValue, TypeInfo } from '@mmstats/format';
 
+import { escapeControls } from './escape';
 import { formatFloat } from './number';
 
 /**
@@ -29,14 +30,17 @@ function codePointLength(text: string): number {
 
 /**
  * One file in slurpstats layout: `==> <file>`, one line per record with the labels padded to the
- * longest one, then a blank line.
+ * longest one, then a blank line. The file name, labels and string values come from other
+ * processes: their control characters are shown escaped (`escapeControls`), so each record stays
+ * one line and nothing reaches the terminal as a command.
  */
 export function renderFileText(file: string, records: readonly DecodedRecord[]): string {
-  const width = records.reduce((max, record) => Math.max(max, codePointLength(record.label)), 0);
-  let text = `==> ${file}\n`;
-  for (const record of records) {
-    const pad = ' '.repeat(width - codePointLength(record.label));
-    text += `  ${record.label}${pad} ${formatValue(record.value, record.layout.type)}\n`;
-  }
+  const labels = records.map((record) => escapeControls(record.label));
+  const width = labels.reduce((max, label) => Math.max(max, codePointLength(label)), 0);
+  let text = `==> ${escapeControls(file)}\n`;
+  records.forEach((record, i) => {
+    const pad = ' '.repeat(width - codePointLength(labels[i]));
+    text += `  ${labels[i]}${pad} ${escapeControls(formatValue(record.value, record.layout.type))}\n`;
+  });
   return text + '\n';
 }

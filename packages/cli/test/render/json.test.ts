@@ -9,7 +9,7 @@ describe('stringifyJson', () => {
   test.each<[string, JsonValue]>([
     ['a nested document', { files: [{ file: 'a', records: [{ label: 'x', type: 'd', value: 1.5 }] }, { file: 'b', error: 'bad' }] }],
     ['empty containers', { a: [], b: {}, c: [[], {}] }],
-    ['scalars', [null, true, false, 0, -1.25, 1e21, 5e-324, 'text "quoted" \n\u2028']],
+    ['scalars', [null, true, false, 0, -1.25, 1e21, 5e-324, 'text "quoted" \n\t\u001b']],
   ])('matches JSON.stringify(value, null, 2) for %s', (_name, value) => {
     expect(stringifyJson(value)).toBe(JSON.stringify(value, null, 2));
   });
@@ -17,6 +17,13 @@ describe('stringifyJson', () => {
   test('writes bigints exactly', () => {
     expect(stringifyJson({ value: 18446744073709551615n })).toBe('{\n  "value": 18446744073709551615\n}');
     expect(stringifyJson([-9223372036854775808n])).toBe('[\n  -9223372036854775808\n]');
+  });
+
+  test('writes DEL, C1 controls, line separators and bidi controls as \\u escapes: the same strings', () => {
+    const hostile = 'a\u007fb\u009bc\u2028d\u202ee\u2066f';
+    const text = stringifyJson({ [hostile]: hostile });
+    expect(text).toBe('{\n  "a\\u007fb\\u009bc\\u2028d\\u202ee\\u2066f": "a\\u007fb\\u009bc\\u2028d\\u202ee\\u2066f"\n}');
+    expect(JSON.parse(text)).toEqual({ [hostile]: hostile });
   });
 
   test('writes number literals as they are', () => {
