@@ -1,6 +1,7 @@
 // Standard (TC39) decorators for stats classes. Node 20 has no Symbol.metadata, so it is defined
 // here, before any user class is evaluated (they import `field` from this package): TypeScript's
 // decorator output then gives every decorated class a metadata object that inherits its parent's.
+import { placeholderAccessor } from './accessors';
 import { SchemaError } from './errors';
 import type { FieldDefinition, FieldSpec } from './schema';
 
@@ -23,48 +24,11 @@ export function decoratedFields(cls: Function): readonly DeclaredField[] {
   return metadata[DECORATED] as DeclaredField[];
 }
 
-/** Per-instance field objects, keyed by property name; set by the stats object's constructor. */
-export const FIELDS = Symbol('mmstats.fields');
-
-type WithFields = { [FIELDS]?: Record<string, { get?(): unknown; set?(value: unknown): void }> };
-
-function fieldsOf(instance: WithFields, key: string) {
-  const fields = instance[FIELDS];
-  if (fields === undefined) throw new SchemaError(`${key} is an mmstats field, but this object is not a stats object (extend BaseMmStats or MmStats)`);
-  return fields;
-}
-
 /**
- * The accessor a field gets on its class's prototype, for both declaration styles. Value fields
- * read and write through their cell; object fields return their object; neither keeps state here.
+ * Attaches the decorator behaviour to a spec: the function `field.*()` returns. The decorator
+ * records the field in the class's metadata; the stats class installs the real accessor when its
+ * first instance is created (accessors.ts), once each field's position in the file is known.
  */
-export function accessorFor(key: string, spec: FieldSpec): { get(this: object): unknown; set(this: object, value: unknown): void } {
-  if (spec.access === 'value') {
-    return {
-      get(this: WithFields) {
-        return fieldsOf(this, key)[key].get!();
-      },
-      set(this: WithFields, value: unknown) {
-        fieldsOf(this, key)[key].set!(value);
-      },
-    };
-  }
-  const why =
-    spec.access === 'static'
-      ? `${key} is a static field: its value is fixed when the stats object is created`
-      : `${key} is a ${spec.kind} field: use its methods (for a counter, ${key}.inc() or ${key}.value = n)`;
-  return {
-    get(this: WithFields) {
-      const fields = fieldsOf(this, key);
-      return spec.access === 'static' ? fields[key].get!() : fields[key];
-    },
-    set() {
-      throw new TypeError(why);
-    },
-  };
-}
-
-/** Attaches the decorator behaviour to a spec: the function `field.*()` returns. */
 export function defineField<V>(spec: FieldSpec): FieldDefinition<V> {
   function decorate(_target: unknown, context: ClassAccessorDecoratorContext) {
     if (context?.kind !== 'accessor') {
@@ -81,16 +45,16 @@ export function defineField<V>(spec: FieldSpec): FieldDefinition<V> {
     }
     if (!Object.hasOwn(metadata, DECORATED)) metadata[DECORATED] = [];
     (metadata[DECORATED] as DeclaredField[]).push({ key: context.name, spec });
-    const accessor = accessorFor(context.name, spec);
     const key = context.name;
+    const placeholder = placeholderAccessor(key);
     return {
-      get: accessor.get,
-      set: accessor.set,
-      init(this: WithFields, initial: unknown) {
-        // `accessor load = 0.5` sets the field once the stats object exists.
+      get: placeholder.get,
+      set: placeholder.set,
+      init(this: object, initial: unknown) {
+        // `accessor load = 0.5` sets the field once the stats object exists (its accessor is installed by then).
         if (initial !== undefined) {
           if (spec.access !== 'value') throw new SchemaError(`${key}: a ${spec.kind} field cannot have an initializer`);
-          accessor.set.call(this, initial);
+          (this as Record<string, unknown>)[key] = initial;
         }
         return initial;
       },

@@ -1,12 +1,13 @@
 import { threadId } from 'node:worker_threads';
 import { EncodeError, layoutRecords, type RecordSpec, type StatValue } from '@mmstats/format';
-import { accessorFor, decoratedFields, FIELDS, type DeclaredField } from './decorators';
+import { FIELDS, installAccessor } from './accessors';
+import { decoratedFields, type DeclaredField } from './decorators';
 import { SchemaError } from './errors';
 import { createMappedFile, removeMappedFile, syncMappedFile, type MappedFile } from './file';
 import type { Bound, Memory } from './fields/memory';
 import { PAGE_SIZE } from './mmap';
 import { resolveStatsPath } from './naming';
-import type { FieldDefinition, FieldSpec } from './schema';
+import type { FieldDefinition } from './schema';
 import { field } from './field';
 
 /** Options of a stats object. */
@@ -56,23 +57,20 @@ function ownFields(cls: Function & { fields?: unknown }): DeclaredField[] {
       if (typeof definition !== 'function' || !spec) {
         throw new SchemaError(`${cls.name}.fields.${key} must be a field definition such as field.counter(), got ${typeof definition}`);
       }
+      if (Object.hasOwn(cls.prototype as object, key)) {
+        throw new SchemaError(`${cls.name}.fields.${key}: the class already has a member named ${key}`);
+      }
       own.push({ key, spec });
-      installAccessor(cls, key, spec);
     }
   }
   return own;
 }
 
-function installAccessor(cls: Function, key: string, spec: FieldSpec): void {
-  const prototype = cls.prototype as object;
-  if (Object.hasOwn(prototype, key)) {
-    throw new SchemaError(`${cls.name}.fields.${key}: the class already has a member named ${key}`);
-  }
-  const { get, set } = accessorFor(key, spec);
-  Object.defineProperty(prototype, key, { get, set, enumerable: true, configurable: true });
-}
-
-/** The fields of a stats class, inherited ones first, each in declaration order. Cached per class. */
+/**
+ * The fields of a stats class, inherited ones first, each in declaration order. Cached per class.
+ * The first call for a class also installs its own fields' accessors: a field's index in the
+ * schema is its index in every instance's `[FIELDS]`, for the class and all its subclasses.
+ */
 function schemaOf(cls: Function): readonly SchemaField[] {
   const cached = schemas.get(cls);
   if (cached) return cached;
@@ -90,6 +88,9 @@ function schemaOf(cls: Function): readonly SchemaField[] {
     keys.add(key);
     labels.set(label, key);
     fields.push({ key, spec, label });
+  }
+  for (let index = inherited.length; index < fields.length; index++) {
+    installAccessor(cls.prototype as object, fields[index].key, fields[index].spec, index);
   }
   schemas.set(cls, fields);
   return fields;
@@ -124,8 +125,8 @@ export class BaseMmStats {
   declare static fields?: Readonly<Record<string, FieldDefinition<any>>>;
 
   private readonly [STATE]: State;
-  /** @internal Field objects by property name, read by the accessors. */
-  readonly [FIELDS]: Record<string, Bound>;
+  /** @internal Field objects in schema order, read by the accessors. */
+  readonly [FIELDS]: readonly Bound[];
 
   /**
    * Creates the stats file and maps it. Throws `SchemaError` for a bad declaration and `MapError`
@@ -152,15 +153,9 @@ export class BaseMmStats {
     const path = resolveStatsPath(options);
     const file = createMappedFile(path, plan, specs, options.mode ?? 0o644);
     const memory = memoryOver(new Uint8Array(file.mapping.buffer, file.mapping.byteOffset, file.mapping.length));
-    const fields: Record<string, Bound> = {};
-    const bound: Bound[] = [];
-    schema.forEach((f, i) => {
-      const object = f.spec.create(memory, plan.records[i]);
-      fields[f.key] = object;
-      bound.push(object);
-    });
+    const fields = schema.map((f, i) => f.spec.create(memory, plan.records[i]));
     this[FIELDS] = fields;
-    this[STATE] = { file, path, size: plan.fileSize, fields: bound };
+    this[STATE] = { file, path, size: plan.fileSize, fields };
   }
 
   /** Absolute path of the stats file. */

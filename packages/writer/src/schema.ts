@@ -12,7 +12,7 @@ import {
 import { SchemaError } from './errors';
 import { Average, MovingAverage } from './fields/average';
 import { BoolCell, ByteCell, DoubleCell, FloatCell, Int16Cell, Int32Cell, StaticCell, UInt64Cell } from './fields/cells';
-import { StringCell } from './fields/strings';
+import { BufferedStringCell, StringCell } from './fields/strings';
 import { Counter } from './fields/counter';
 import type { Bound, FieldFactory, Memory } from './fields/memory';
 import { Timer } from './fields/timer';
@@ -51,6 +51,11 @@ export interface FieldOptions {
 export interface StringFieldOptions extends FieldOptions {
   /** Bytes reserved for the UTF-8 text (longer text is cut on a character boundary). Defaults to 255. */
   readonly size?: number;
+  /**
+   * Two slots and a write index instead of one slot written in place: readers never see a mix of
+   * two strings, for twice the bytes. Defaults to false, the original's layout (SPEC.md §7.3).
+   */
+  readonly buffered?: boolean;
 }
 
 /** Options of `field.movingAverage`. */
@@ -166,9 +171,13 @@ export function makeFieldFactories(define: DefinitionMaker) {
     float: (options?: FieldOptions) => value<number>('float', 'f', true, FloatCell, options),
     /** A 64-bit float (`d`). */
     double: (options?: FieldOptions) => value<number>('double', 'd', true, DoubleCell, options),
-    /** UTF-8 text of at most `size` bytes (`<size>s`, unbuffered, default size 255). */
-    string: (options?: StringFieldOptions) =>
-      value<string>('string', stringSignature(checkSize('string', options?.size, DEFAULT_STRING_SIZE, MAX_STRING_SIZE)), false, StringCell, options),
+    /** UTF-8 text of at most `size` bytes (`<size>s`, default size 255), in place or, with `buffered`, double-buffered. */
+    string: (options?: StringFieldOptions) => {
+      const signature = stringSignature(checkSize('string', options?.size, DEFAULT_STRING_SIZE, MAX_STRING_SIZE));
+      const buffered = options?.buffered ?? false;
+      if (typeof buffered !== 'boolean') throw new SchemaError(`field.string(): buffered must be true or false, got ${String(buffered)}`);
+      return value<string>('string', signature, buffered, buffered ? BufferedStringCell : StringCell, options);
+    },
     /** A fixed unsigned 32-bit integer (`I`). */
     staticUInt: (options: StaticFieldOptions<number>) => fixed<number>('staticUInt', 'I', options),
     /** A fixed signed 64-bit integer (`q`). */

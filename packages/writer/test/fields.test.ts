@@ -210,6 +210,19 @@ describe('counter', () => {
     expect(c.hits.value).toBe(0);
   });
 
+  test('large counts and negative fractions are stored like a C uint64 conversion', () => {
+    // The high 32 bits are computed from the number itself, not from a rounded division.
+    for (const count of [2 ** 53, 2 ** 53 - 1, 2 ** 40 + 7, 2 ** 32 + 1, 3 * 2 ** 32 - 1]) {
+      c.hits.value = count;
+      expect(valuesOf(c.filename).hits).toBe(count <= Number.MAX_SAFE_INTEGER ? count : BigInt(count));
+    }
+    c.hits.value = 0;
+    c.hits.inc(-0.5); // truncates to 0, not to 2^64 - 2^32
+    expect(valuesOf(c.filename).hits).toBe(0);
+    c.hits.inc(-1); // -1.5 truncates to -1: 2^64 - 1
+    expect(valuesOf(c.filename).hits).toBe(2n ** 64n - 1n);
+  });
+
   test('a bigint value is stored exactly', () => {
     c.hits.value = 2n ** 60n + 3n;
     expect(valuesOf(c.filename).hits).toBe(2n ** 60n + 3n);

@@ -57,6 +57,73 @@ describe('labels', () => {
   });
 });
 
+describe('accessors', () => {
+  test('every field of a three-level hierarchy, both styles mixed, writes its own record', () => {
+    class Mid extends One {
+      @field.double() accessor ratio!: number;
+      @field.counter() accessor misses!: Counter;
+      static fields = { name: field.string({ size: 8 }) };
+    }
+    class Leaf extends Mid {
+      static fields = { up: field.bool(), level: field.int() };
+      @field.uint() accessor size!: number;
+    }
+    const leaf = new Leaf(options()) as Leaf & Any;
+    const mid = new Mid(options()) as Mid & Any;
+    leaf.hits.inc(1);
+    leaf.ratio = 0.25;
+    leaf.misses.inc(2);
+    leaf.name = 'leaf';
+    leaf.up = true;
+    leaf.level = -3;
+    leaf.size = 7;
+    mid.hits.inc(10);
+    mid.ratio = 0.5;
+    mid.name = 'mid';
+    expect(valuesOf(leaf.filename)).toEqual({ hits: 1, ratio: 0.25, misses: 2, name: 'leaf', size: 7, up: true, level: -3 });
+    expect(valuesOf(mid.filename)).toEqual({ hits: 10, ratio: 0.5, misses: 0, name: 'mid' });
+    expect([leaf.ratio, leaf.name, leaf.up, leaf.level, leaf.size, mid.ratio]).toEqual([0.25, 'leaf', true, -3, 7, 0.5]);
+  });
+
+  test('a field read on an object that is not a stats object is a SchemaError saying so', () => {
+    class Decorated extends BaseMmStats {
+      @field.double() accessor load!: number;
+    }
+    new Decorated(options()); // installs the accessors
+    const notStats = Object.create(Decorated.prototype) as Decorated;
+    expect(() => notStats.load).toThrow(SchemaError);
+    expect(() => notStats.load).toThrow(/load is an mmstats field, but this object is not a stats object/);
+    expect(() => (One.prototype as Any).hits).toThrow(/not a stats object/);
+  });
+
+  test('decorated accessors stay non-enumerable, static fields ones are enumerable', () => {
+    class Both extends BaseMmStats {
+      @field.double() accessor load!: number;
+      static fields = { hits: field.counter() };
+    }
+    new Both(options());
+    expect(Object.getOwnPropertyDescriptor(Both.prototype, 'load')?.enumerable).toBe(false);
+    expect(Object.getOwnPropertyDescriptor(Both.prototype, 'hits')?.enumerable).toBe(true);
+  });
+
+  test('without code generation from strings (node --disallow-code-generation-from-strings) fields still work', () => {
+    const out = join(dir, 'no-codegen.mmstats');
+    const program = `
+      const { BaseMmStats, field } = require('@mmstats/writer');
+      class S extends BaseMmStats { static fields = { load: field.double(), hits: field.counter(), up: field.bool() }; }
+      const s = new S({ filename: ${JSON.stringify(out)} });
+      s.load = 1.5; s.load = 2.5; s.hits.inc(); s.hits.inc(4); s.up = true;
+      try { new Function('return 1'); console.log('code generation allowed'); } catch { console.log(s.load + ' ' + s.hits.value); }`;
+    const run = spawnSync(process.execPath, ['--disallow-code-generation-from-strings', '-e', program], {
+      cwd: join(__dirname, '../../..'),
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('2.5 5');
+    expect(valuesOf(out)).toEqual({ load: 2.5, hits: 5, up: true });
+  });
+});
+
 describe('declaration errors are SchemaErrors at definition or construction time', () => {
   test.each([
     ['an empty label', () => field.counter({ label: '' }), /non-empty/],

@@ -65,12 +65,18 @@ export class MovingAverage implements Bound {
     if (this.next === window.length) this.next = 0;
     // Recompute from the window each time it wraps (amortised O(1), no drift) and while the
     // running sum is not finite (a NaN or infinity must stop counting once it leaves the window).
-    if (this.next === 0 || !Number.isFinite(this.sum)) {
-      let exact = 0;
-      for (let i = 0; i < this.filled; i++) exact += window[i];
-      this.sum = exact;
-    }
+    // The loop lives in its own method so that add() stays small enough for V8 to inline (a call
+    // that is not inlined boxes its double argument into a new heap number), and that method
+    // stores the sum rather than returning it, for the same reason.
+    if (this.next === 0 || !Number.isFinite(this.sum)) this.resum();
     this.cell.set(this.sum / this.filled);
+  }
+
+  private resum(): void {
+    const window = this.window;
+    let exact = 0;
+    for (let i = 0; i < this.filled; i++) exact += window[i];
+    this.sum = exact;
   }
 
   /** The published mean of the window (0 before the first `add`). */

@@ -1,0 +1,116 @@
+'use strict';
+// The writer process of the write-path proofs: writes every field type `writes` times between two
+// markers. Usage: node every-field-writer.js <dir> <writes> <mode>
+//   mode `numbers`  every numeric field type: counter, uint64, uint, int, short, ushort, byte, bool,
+//                   float, double, average, movingAverage (`writes` writes of each, one loop per type)
+//   mode `string`   a string field, with ASCII and non-ASCII texts
+//   mode `timer`    timer.time(fn) (its clock, performance.now(), allocates in Node itself)
+//   mode `clock`    the two bare performance.now() calls timer.time(fn) makes, without mmstats
+//   `+syscall` / `+alloc` appended to a mode adds a syscall / a small allocation every 100
+//   iterations: the tests use them to show that the proof can fail.
+// The start and end markers are an access(2) to a path that does not exist (visible to strace) and
+// a line on stdout (next to --trace-gc's lines); `END <heap bytes used before> <after>` ends it.
+const { existsSync } = require('node:fs');
+const { BaseMmStats, field } = require('@mmstats/writer');
+
+const [dir, writesArg, modeArg] = process.argv.slice(2);
+const writes = Number(writesArg);
+const [mode, canary] = modeArg.split('+');
+
+class EveryField extends BaseMmStats {
+  static fields = {
+    counter: field.counter(),
+    uint64: field.uint64(),
+    uint: field.uint(),
+    int: field.int(),
+    short: field.short(),
+    ushort: field.ushort(),
+    byte: field.byte(),
+    bool: field.bool(),
+    float: field.float(),
+    double: field.double(),
+    string: field.string({ size: 32 }),
+    average: field.average(),
+    movingAverage: field.movingAverage({ size: 10 }),
+    timer: field.timer(),
+  };
+}
+const stats = new EveryField({ path: dir, filename: `proof-${process.pid}.mmstats` });
+const TEXTS = ['/', '/api/v1/users', '/static/app.js', 'naïve ✓'];
+const work = () => 0;
+const sink = [];
+const clockSink = new Float64Array(1);
+
+function canaryAt(i) {
+  if (canary === 'syscall' && i % 100 === 0) existsSync('/');
+  if (canary === 'alloc' && i % 100 === 0) sink[i & 1023] = { i };
+}
+
+// One small loop per field type, as an application writes one field at a time: each loop is
+// optimised on its own, with the field's setter inlined (a double handed to a call that is not
+// inlined is boxed into a heap number by the caller, whatever the callee does).
+const fieldLoops = [
+  (n) => { const s = stats; for (let i = 0; i < n; i++) { s.counter.inc(); canaryAt(i); } },
+  (n) => { const s = stats; for (let i = 0; i < n; i++) { s.uint64 = i; canaryAt(i); } },
+  (n) => { const s = stats; for (let i = 0; i < n; i++) { s.uint = i; canaryAt(i); } },
+  (n) => { const s = stats; for (let i = 0; i < n; i++) { s.int = 1 - i; canaryAt(i); } },
+  (n) => { const s = stats; for (let i = 0; i < n; i++) { s.short = i; canaryAt(i); } },
+  (n) => { const s = stats; for (let i = 0; i < n; i++) { s.ushort = i; canaryAt(i); } },
+  (n) => { const s = stats; for (let i = 0; i < n; i++) { s.byte = i; canaryAt(i); } },
+  (n) => { const s = stats; for (let i = 0; i < n; i++) { s.bool = (i & 1) === 0; canaryAt(i); } },
+  (n) => { const s = stats; for (let i = 0; i < n; i++) { s.float = i + 0.5; canaryAt(i); } },
+  (n) => { const s = stats; for (let i = 0; i < n; i++) { s.double = i + 0.25; canaryAt(i); } },
+  (n) => { const s = stats; for (let i = 0; i < n; i++) { s.average.add(i + 0.5); canaryAt(i); } },
+  (n) => { const s = stats; for (let i = 0; i < n; i++) { s.movingAverage.add(i + 0.5); canaryAt(i); } },
+];
+
+function writeNumbers(n) {
+  for (const loop of fieldLoops) loop(n);
+}
+
+function writeString(n) {
+  const s = stats;
+  for (let i = 0; i < n; i++) {
+    s.string = TEXTS[i & 3];
+    canaryAt(i);
+  }
+}
+
+function writeTimer(n) {
+  const timer = stats.timer;
+  for (let i = 0; i < n; i++) {
+    timer.time(work);
+    canaryAt(i);
+  }
+}
+
+function readClock(n) {
+  for (let i = 0; i < n; i++) {
+    const started = performance.now();
+    work();
+    clockSink[0] += performance.now() - started;
+    canaryAt(i);
+  }
+}
+
+const loop = { numbers: writeNumbers, string: writeString, timer: writeTimer, clock: readClock }[mode];
+if (!loop || !(writes > 0)) throw new Error(`usage: every-field-writer.js <dir> <writes> numbers|string|timer|clock[+syscall|+alloc], got ${process.argv.slice(2)}`);
+(async () => {
+  // Warm up until every loop runs optimised code: V8 compiles on a background thread, so pause
+  // between rounds for the code to be installed. (Unoptimised code boxes doubles, so a loop still
+  // waiting for its compiler would allocate between the markers.)
+  for (let round = 0; round < 10; round++) {
+    loop(100000);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  if (typeof gc === 'function') gc();
+  const before = process.memoryUsage().heapUsed;
+  process.stdout.write('START\n');
+  existsSync('/mmstats-proof-start-marker');
+  loop(writes);
+  existsSync('/mmstats-proof-end-marker');
+  const after = process.memoryUsage().heapUsed;
+  process.stdout.write(`END ${before} ${after}\n`);
+  if (clockSink[0] < 0 || sink.length < 0) process.stdout.write('unreachable\n');
+  stats.remove();
+})();

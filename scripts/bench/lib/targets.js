@@ -1,0 +1,73 @@
+'use strict';
+// Issue 5's targets, each judged on the medians of a bench run. A target whose measurements were
+// not part of the run (scenario not selected) is left out.
+
+const STORE_FIELDS = ['uint64 = n', 'uint = n', 'int = n', 'float = x', 'double = x', 'bool = b'];
+const METHOD_FIELDS = ['average.add(x)', 'movingAverage.add(x)'];
+
+function judge(rows, medianRatio, median) {
+  const verdicts = [];
+  const has = (...names) => names.every((name) => rows.has(name));
+  const value = (name) => median(rows.get(name).values);
+  const add = (target, measured, met) => verdicts.push({ target, measured, met });
+  const times = (x) => `${x.toFixed(2)}×`;
+
+  if (has('counter.inc()', 'raw Float64Array increment')) {
+    const r = medianRatio(rows, 'counter.inc()', 'raw Float64Array increment');
+    add('counter.inc() ≤ 2× a raw Float64Array increment', times(r), r <= 2);
+  }
+  if (has('counter.inc()', 'prom-client Counter.inc()')) {
+    const r = medianRatio(rows, 'counter.inc()', 'prom-client Counter.inc()');
+    add("counter.inc() no slower than prom-client's unlabelled inc()", `${times(r)} its time`, r <= 1);
+  }
+  const labelled = "prom-client Counter.inc({ status: '2xx' })";
+  if (has('counter.inc()', labelled)) {
+    const r = medianRatio(rows, labelled, 'counter.inc()');
+    add("counter.inc() ≥ 20× faster than prom-client's labelled inc()", `${times(r)} faster`, r >= 20);
+  }
+  for (const name of [...STORE_FIELDS, ...METHOD_FIELDS, 'timer.time(fn)']) {
+    if (!has(name)) continue;
+    const baseline = rows.get(name).baseline;
+    const r = medianRatio(rows, name, baseline);
+    add(`${name} within 3× of its raw baseline (${baseline})`, times(r), r <= 3);
+  }
+  const warm = 'snapshot, warm (readSnapshot of 8 files)';
+  const cached = 'snapshot, warm, layouts cached (format API: readFileSync + readValue)';
+  const prom = 'prom-client AggregatorRegistry.clusterMetrics() (4 workers)';
+  for (const name of [warm, cached]) {
+    if (!has(name)) continue;
+    add(`${name} ≤ 0.5 ms`, `${value(name).toFixed(3)} ms`, value(name) <= 0.5);
+    if (has(prom)) {
+      const r = medianRatio(rows, prom, name);
+      add(`${name} ≥ 50× faster than prom-client's cluster aggregation`, `${times(r)} faster`, r >= 50);
+    }
+  }
+  const blocked = 'snapshot while every writer is blocked (readSnapshot)';
+  const promBlocked = 'prom-client clusterMetrics() while every worker is blocked';
+  if (has(blocked, promBlocked)) {
+    const ours = rows.get(blocked).perRun.every((row) => row && row.outcome.startsWith('answered'));
+    const theirs = rows.get(promBlocked).perRun.map((row) => row && row.outcome);
+    add(
+      'mmstats answers while every writer is blocked; prom-client gives up',
+      `mmstats ${value(blocked).toFixed(1)} ms, answered; prom-client: ${theirs[0]} after ${value(promBlocked).toFixed(0)} ms`,
+      ours && theirs.every((outcome) => outcome.startsWith('failed')),
+    );
+  }
+  // No per-file blow-up: the time per record with the most files is no worse than 2× that with 10.
+  const scaling = [...rows.values()].filter((row) => row.group === 'scaling' && row.measure === 'snapshot' && row.fields === 100);
+  const ten = scaling.find((row) => row.files === 10);
+  const most = scaling.reduce((a, b) => (b.files > a.files ? b : a), scaling[0]);
+  if (ten && most && most !== ten) {
+    const perRecord = (row) => median(row.values) / (row.files * row.fields);
+    const r = perRecord(most) / perRecord(ten);
+    add(`no per-file cost blow-up: readSnapshot time per record, ${most.files} files vs 10, ≤ 2×`, times(r), r <= 2);
+  }
+  const impact = 'throughput with readers / alone';
+  if (has(impact)) {
+    const r = value(impact);
+    add('writer throughput with 10 readers at 10 Hz within 2% of alone', `${(100 * (1 - r)).toFixed(1)}% slower`, r >= 0.98);
+  }
+  return verdicts;
+}
+
+module.exports = { judge };

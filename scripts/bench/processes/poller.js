@@ -1,0 +1,30 @@
+'use strict';
+// A reader of the reader-impact benchmark: reads the file with the library at 10 Hz (as
+// `mmstats poll` or a dashboard would) while its stdin says "go", idles after "stop"; "report"
+// prints how many reads answered and how many failed.
+const { readSnapshot } = require('../../../packages/cli');
+
+const [file] = process.argv.slice(2);
+let timer;
+let answered = 0;
+let failed = 0;
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk) => {
+  for (const command of chunk.split('\n')) {
+    if (command === 'go' && !timer) {
+      timer = setInterval(() => {
+        readSnapshot({ file, path: file }).then((snapshot) => {
+          if (snapshot.error) failed++;
+          else answered++;
+        });
+      }, 100);
+    }
+    if (command === 'report') process.stdout.write(`READS ${answered} ${failed}\n`);
+    if (command === 'stop' && timer) {
+      clearInterval(timer);
+      timer = undefined;
+    }
+  }
+});
+process.stdin.on('end', () => process.exit(0));
+process.stdout.write('READY\n');

@@ -1,0 +1,96 @@
+'use strict';
+// Write path: nanoseconds per operation of every field type's write, next to raw typed-array
+// increments over a plain buffer and prom-client's counter and gauge, all in this one process.
+// Every loop writes four different targets in turn, so the optimiser cannot keep one value in a
+// register, and each case has its own loop function, so no call site is shared between cases.
+const { BaseMmStats, field } = require('../../../packages/writer');
+const promClient = require('prom-client');
+const { quick, timeLoops, scratchDirectory, report } = require('../lib/harness');
+
+const OPS = quick ? 1e6 : 4e6;
+
+class Every extends BaseMmStats {
+  static fields = {};
+}
+for (let k = 0; k < 4; k++) {
+  Object.assign(Every.fields, {
+    [`c${k}`]: field.counter({ label: `status.${k + 2}XX` }),
+    [`q${k}`]: field.uint64(),
+    [`u${k}`]: field.uint(),
+    [`i${k}`]: field.int(),
+    [`f${k}`]: field.float(),
+    [`d${k}`]: field.double(),
+    [`b${k}`]: field.bool(),
+    [`s${k}`]: field.string({ size: 64 }),
+    [`a${k}`]: field.average(),
+    [`m${k}`]: field.movingAverage({ size: 100 }),
+    [`t${k}`]: field.timer(),
+  });
+}
+const stats = new Every({ path: scratchDirectory('write'), filename: 'write.mmstats' });
+
+const rawF64 = new Float64Array(new ArrayBuffer(64));
+const rawU32 = new Uint32Array(new ArrayBuffer(64));
+
+const registry = new promClient.Registry();
+const promCounters = [0, 1, 2, 3].map((k) => new promClient.Counter({ name: `c${k}`, help: 'c', registers: [registry] }));
+const promLabelled = [0, 1, 2, 3].map((k) => new promClient.Counter({ name: `l${k}`, help: 'l', labelNames: ['status'], registers: [registry] }));
+const promGauges = [0, 1, 2, 3].map((k) => new promClient.Gauge({ name: `g${k}`, help: 'g', registers: [registry] }));
+
+const work = () => 1;
+// Paths a server might store in a string field: ASCII, of varying length.
+const PATHS = ['/', '/api/v1/users', '/static/app.js', '/health'];
+
+const cases = [
+  // The raw baselines rotate over four slots by index: with four constant indices the optimiser
+  // merges the loop into a few instructions per iteration (0.1–0.7 ns per store), which no
+  // store into a shared, packed record can approach.
+  ['raw Float64Array increment', null, (n) => { const a = rawF64; for (let i = 0; i < n; i++) a[i & 3] += 1; }],
+  ['raw Uint32Array increment', null, (n) => { const a = rawU32; for (let i = 0; i < n; i++) a[i & 3] += 1; }],
+  ['counter.inc()', 'raw Float64Array increment', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { s.c0.inc(); s.c1.inc(); s.c2.inc(); s.c3.inc(); } }],
+  ['counter.inc() held', 'raw Float64Array increment', (n) => { const c0 = stats.c0, c1 = stats.c1, c2 = stats.c2, c3 = stats.c3; for (let i = 0; i < n; i += 4) { c0.inc(); c1.inc(); c2.inc(); c3.inc(); } }],
+  ['uint64 = n', 'raw Uint32Array increment', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { s.q0 = i; s.q1 = i; s.q2 = i; s.q3 = i; } }],
+  ['uint = n', 'raw Uint32Array increment', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { s.u0 = i; s.u1 = i; s.u2 = i; s.u3 = i; } }],
+  ['int = n', 'raw Uint32Array increment', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { const v = 1 - i; s.i0 = v; s.i1 = v; s.i2 = v; s.i3 = v; } }],
+  ['float = x', 'raw Float64Array increment', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { const v = i + 0.5; s.f0 = v; s.f1 = v; s.f2 = v; s.f3 = v; } }],
+  ['double = x', 'raw Float64Array increment', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { const v = i + 0.5; s.d0 = v; s.d1 = v; s.d2 = v; s.d3 = v; } }],
+  ['bool = b', 'raw Uint32Array increment', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { const v = (i & 4) === 0; s.b0 = v; s.b1 = v; s.b2 = v; s.b3 = v; } }],
+  ['string = text', 'raw Float64Array increment', (n) => { const s = stats, p = PATHS; for (let i = 0; i < n; i += 4) { s.s0 = p[0]; s.s1 = p[1]; s.s2 = p[2]; s.s3 = p[3]; } }],
+  ['average.add(x)', 'raw Float64Array increment', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { const v = i + 0.5; s.a0.add(v); s.a1.add(v); s.a2.add(v); s.a3.add(v); } }],
+  ['movingAverage.add(x)', 'raw Float64Array increment', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { const v = i + 0.5; s.m0.add(v); s.m1.add(v); s.m2.add(v); s.m3.add(v); } }],
+  ['raw timing (2× performance.now())', null, (n) => { const a = rawF64; for (let i = 0; i < n; i += 4) { for (let k = 0; k < 4; k++) { const t = performance.now(); work(); a[k] = (performance.now() - t) / 1000; } } }],
+  ['timer.time(fn)', 'raw timing (2× performance.now())', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { s.t0.time(work); s.t1.time(work); s.t2.time(work); s.t3.time(work); } }],
+  ['prom-client Counter.inc()', 'raw Float64Array increment', (n) => { const [c0, c1, c2, c3] = promCounters; for (let i = 0; i < n; i += 4) { c0.inc(); c1.inc(); c2.inc(); c3.inc(); } }],
+  ["prom-client Counter.inc({ status: '2xx' })", 'raw Float64Array increment', (n) => { const [c0, c1, c2, c3] = promLabelled; for (let i = 0; i < n; i += 4) { c0.inc({ status: '2xx' }); c1.inc({ status: '2xx' }); c2.inc({ status: '2xx' }); c3.inc({ status: '2xx' }); } }],
+  ['prom-client Counter.inc(), once labelled inc() has run', 'raw Float64Array increment', (n) => { const [c0, c1, c2, c3] = promCounters; for (let i = 0; i < n; i += 4) { c0.inc(); c1.inc(); c2.inc(); c3.inc(); } }],
+  ['prom-client Gauge.set(x)', 'raw Float64Array increment', (n) => { const [g0, g1, g2, g3] = promGauges; for (let i = 0; i < n; i += 4) { const v = i + 0.5; g0.set(v); g1.set(v); g2.set(v); g3.set(v); } }],
+];
+
+// Timers, strings and prom-client's labelled counter are 10–50× slower per call: fewer operations
+// keep every case near the same wall time.
+const slow = new Set(['raw timing (2× performance.now())', 'timer.time(fn)', "prom-client Counter.inc({ status: '2xx' })", 'string = text']);
+// BENCH_WRITE_CASES=regex selects cases (with their baselines) while working on one of them.
+const only = process.env.BENCH_WRITE_CASES ? new RegExp(process.env.BENCH_WRITE_CASES) : null;
+const wanted = new Set();
+for (const [name, baseline] of cases) {
+  if (only && !only.test(name)) continue;
+  wanted.add(name);
+  if (baseline) wanted.add(baseline);
+}
+// prom-client's labelled and unlabelled inc() share one function: once labelled calls have run,
+// its unlabelled inc() is slower. Phase 1 measures everything else before any labelled call;
+// phase 2 the labelled call, and the unlabelled one again after it.
+const LATER = new Set(["prom-client Counter.inc({ status: '2xx' })", 'prom-client Counter.inc(), once labelled inc() has run']);
+const rounds = quick ? 3 : 7;
+const toLoop = ([name, , loop]) => ({ name, loop, ops: slow.has(name) ? OPS / 10 : OPS });
+const selected = cases.filter(([name]) => wanted.has(name));
+const timed = new Map([
+  ...timeLoops(selected.filter(([name]) => !LATER.has(name)).map(toLoop), rounds),
+  ...timeLoops(selected.filter(([name]) => LATER.has(name)).map(toLoop), rounds),
+]);
+const rows = cases
+  .filter(([name]) => wanted.has(name))
+  .map(([name, baseline]) => ({ group: 'write', name, value: timed.get(name), unit: 'ns/op', baseline }));
+// Keep every store observable, so no loop can be optimised away.
+if (stats.c0.value === -1 || rawF64[0] === -1 || rawU32[0] === 0.5) console.error('unreachable');
+report(rows);
