@@ -9,6 +9,8 @@ export { runPoll, pollCommand, DEFAULT_HEADER_EVERY } from './commands/poll';
 export type { PollOptions, PollArgs } from './commands/poll';
 export { runClean, cleanCommand } from './commands/clean';
 export type { CleanOptions, CleanArgs } from './commands/clean';
+export { runWeb, webCommand } from './commands/web';
+export type { WebOptions, WebArgs } from './commands/web';
 
 // Input and output
 export { realIo, memoryIo } from './io';
@@ -23,6 +25,8 @@ export { withFileSelection, withPrefixFilter, withJson } from './options';
 // Reading files
 export { selectFiles, expandGlob, compileSegment, defaultDirectory, FILE_PATTERN } from './read/files';
 export type { FileEntry, FileSelection } from './read/files';
+export { readRegularFile, describeSystemError, FileTooLargeError, DEFAULT_MAX_FILE_BYTES } from './read/regular-file';
+export type { ReadRegularFileOptions, RegularFileRead } from './read/regular-file';
 export { readSnapshot } from './read/snapshot';
 export type { FileSnapshot } from './read/snapshot';
 export { filterRecords } from './read/filter';
@@ -40,3 +44,15 @@ export type { JsonValue } from './render/json';
 export { formatCell, growWidths, renderLine, renderHeader, renderTickJson, textWidth, MIN_COLUMN_WIDTH, RATE_DECIMALS } from './render/table';
 export { renderCleanLine, renderCleanSummary, renderCleanJson, countResults, formatUnixTime } from './render/clean';
 export type { CleanAction, CleanResult, CleanCounts } from './render/clean';
+export { escapeControls } from './render/escape';
+
+// Web server: dashboard, JSON API, Prometheus exposition
+export { startWebServer, isLoopback, DEFAULT_HOST, DEFAULT_PORT } from './web/server';
+export type { WebServer, WebServerOptions } from './web/server';
+export { resolveScope, checkRequestPattern } from './web/scope';
+export type { StatsScope } from './web/scope';
+export { aggregate, isAggregation, AGGREGATIONS } from './web/aggregate';
+export type { Aggregation } from './web/aggregate';
+export { renderExposition, metricName, prefersOpenMetrics, TEXT_FORMAT, OPENMETRICS_FORMAT, METRIC_PREFIX } from './web/prometheus';
+export type { ExpositionOptions } from './web/prometheus';
+export { BadRequestError } from './web/errors';

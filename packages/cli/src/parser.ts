@@ -6,6 +6,7 @@ import yargs, { type Argv } from 'yargs';
 import { cleanCommand } from './commands/clean';
 import { pollCommand } from './commands/poll';
 import { slurpCommand } from './commands/slurp';
+import { webCommand } from './commands/web';
 import { UsageError } from './errors';
 import type { Io } from './io';
 
@@ -30,6 +31,7 @@ export function buildParser(io: Io, done: (exitCode: number) => void = () => {})
     .command(slurpCommand(io, done))
     .command(pollCommand(io, done))
     .command(cleanCommand(io, done))
+    .command(webCommand(io, done))
     .option('verbose', {
       describe: 'add stack traces to error messages',
       type: 'boolean',

@@ -1,0 +1,106 @@
+import type { Argv, CommandModule } from 'yargs';
+
+import { UsageError } from '../errors';
+import type { Io } from '../io';
+import { resolveScope } from '../web/scope';
+import { DEFAULT_HOST, DEFAULT_PORT, isLoopback, startWebServer, type WebServer } from '../web/server';
+
+/** Options of `runWeb`: the parsed `mmstats web` command line. */
+export interface WebOptions {
+  /** Address to bind. Defaults to 127.0.0.1. */
+  readonly host?: string;
+  /** TCP port (0: any free one). Defaults to 5002. */
+  readonly port?: number;
+  /** Glob pattern of the files to serve; its directory is the stats directory. Defaults as for slurp. */
+  readonly glob?: string;
+}
+
+/**
+ * `mmstats web`: serves the dashboard, the JSON API and `/metrics` until Ctrl-C (SIGINT), SIGTERM
+ * or the close of standard output, then closes the server and resolves to 0. Prints the URL on
+ * standard output once it listens, and each skipped file once on standard error. Resolves to 1
+ * when it cannot listen (the port is taken, the address is not this machine's).
+ */
+export async function runWeb(options: WebOptions, io: Io): Promise<number> {
+  const host = options.host ?? DEFAULT_HOST;
+  const port = options.port ?? DEFAULT_PORT;
+  const scope = await resolveScope(options.glob, io.env, io.cwd);
+  let server: WebServer;
+  try {
+    server = await startWebServer({ scope, host, port, log: (line) => io.stderr(`mmstats: ${line}\n`) });
+  } catch (err) {
+    io.stderr(`mmstats: cannot listen on ${host}:${port}: ${listenProblem(err)}\n`);
+    return 1;
+  }
+  io.stdout(`mmstats web: serving ${scope.directory}/${scope.pattern} at ${server.url}\n`);
+  if (!isLoopback(host)) io.stderr(`mmstats: listening on ${host}: anyone who can reach this address can read these stats\n`);
+  await new Promise<void>((resolve) => {
+    const unregister = io.onInterrupt?.(stop) ?? (() => {});
+    process.once('SIGTERM', stop);
+    function stop() {
+      unregister();
+      process.removeListener('SIGTERM', stop);
+      resolve();
+    }
+  });
+  await server.close();
+  return 0;
+}
+
+function listenProblem(err: unknown): string {
+  const { code, message } = (err ?? {}) as NodeJS.ErrnoException;
+  if (code === 'EADDRINUSE') return 'address already in use (another program has this port; pick another with --port)';
+  if (code === 'EADDRNOTAVAIL') return 'address not available on this machine';
+  if (code === 'EACCES') return 'permission denied (ports below 1024 need privileges)';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'unknown host name';
+  return typeof message === 'string' ? message : String(err);
+}
+
+function builder(yargs: Argv) {
+  return yargs
+    .option('host', {
+      describe: 'address to listen on (beyond loopback, others can read the stats)',
+      type: 'string',
+      requiresArg: true,
+      default: DEFAULT_HOST,
+    })
+    .option('port', {
+      describe: 'TCP port (0: any free port)',
+      type: 'number',
+      requiresArg: true,
+      default: DEFAULT_PORT,
+    })
+    .option('glob', {
+      describe: 'files to serve; the directory before the first glob character is the stats directory',
+      type: 'string',
+      requiresArg: true,
+      defaultDescription: '$MMSTATS_GLOB, else *.mmstats in $MMSTATS_PATH or the temp directory',
+    })
+    .example('$0 web', 'dashboard at http://127.0.0.1:5002/')
+    .example("$0 web --glob '/run/app/*.mmstats'", 'serve another directory')
+    .example('curl -s localhost:5002/metrics', 'Prometheus text format');
+}
+
+/** The arguments yargs hands to the handler, as the builder declares them. */
+export type WebArgs = ReturnType<typeof builder> extends Argv<infer A> ? A : never;
+
+function lastOf<T>(value: T | T[]): T {
+  return Array.isArray(value) ? value[value.length - 1] : value;
+}
+
+/** The yargs module of `mmstats web`; its handler passes the exit code to `done`. */
+export function webCommand(io: Io, done: (exitCode: number) => void): CommandModule<object, WebArgs> {
+  return {
+    command: 'web',
+    describe: 'serve a live dashboard, a JSON API and Prometheus /metrics over all files',
+    builder,
+    handler: async (args) => {
+      const port = lastOf(args.port as number | number[]);
+      if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new UsageError('--port must be a whole number from 0 to 65535');
+      const host = String(lastOf(args.host as string | string[]));
+      if (host === '') throw new UsageError('--host must not be empty');
+      const glob = args.glob === undefined ? undefined : String(lastOf(args.glob as string | string[]));
+      done(await runWeb({ host, port, glob }, io));
+    },
+  };
+}

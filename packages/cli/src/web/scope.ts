@@ -1,0 +1,95 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+
+import { defaultDirectory, expandGlob, FILE_PATTERN, hasMagic } from '../read/files';
+import { BadRequestError } from './errors';
+
+/**
+ * What `mmstats web` serves: one directory and a glob pattern relative to it. Every file the
+ * server reads must lie inside `directory`, whatever pattern a request names.
+ */
+export interface StatsScope {
+  /** Absolute directory the stats files live in (as configured, symlinks not resolved). */
+  readonly directory: string;
+  /** The files served when a request names none: a glob pattern relative to `directory`. */
+  readonly pattern: string;
+}
+
+/**
+ * The scope of `mmstats web --glob G`: without `G`, `$MMSTATS_GLOB`, else `*.mmstats` in
+ * `$MMSTATS_PATH` or the temp directory (the files `mmstats slurp` reads with no arguments). The
+ * directory of a pattern is its leading segments without glob characters (`/run/app` for
+ * `/run/app/*\/stats-*.mmstats`); a directory stands for its `*.mmstats` files and a plain file
+ * name for itself.
+ */
+export async function resolveScope(glob: string | undefined, env: Record<string, string | undefined>, cwd: string): Promise<StatsScope> {
+  const configured = glob || env.MMSTATS_GLOB;
+  if (!configured) return { directory: path.resolve(cwd, defaultDirectory(env)), pattern: FILE_PATTERN };
+  const absolute = path.resolve(cwd, configured);
+  if (!hasMagic(configured)) {
+    const stats = await fs.stat(absolute).catch(() => undefined);
+    if (stats?.isDirectory()) return { directory: absolute, pattern: FILE_PATTERN };
+    return { directory: path.dirname(absolute), pattern: path.basename(absolute) };
+  }
+  const segments = absolute.split('/').filter((segment) => segment !== '');
+  const firstMagic = segments.findIndex((segment) => hasMagic(segment));
+  return { directory: '/' + segments.slice(0, firstMagic).join('/'), pattern: segments.slice(firstMagic).join('/') };
+}
+
+/**
+ * Checks a pattern a request names (`glob=`): it must be relative to the stats directory and may
+ * not climb out of it. Absolute paths, `..` segments, backslashes and NUL are refused with a 400.
+ */
+export function checkRequestPattern(pattern: string): string {
+  if (pattern === '') throw new BadRequestError('glob: must not be empty');
+  if (pattern.startsWith('/')) throw new BadRequestError(`glob: ${JSON.stringify(pattern)} is absolute; name files relative to the stats directory`);
+  if (pattern.split('/').includes('..')) throw new BadRequestError(`glob: ${JSON.stringify(pattern)} contains "..": only files inside the stats directory can be read`);
+  // A backslash is an ordinary name character on Linux, but it reads as a separator elsewhere.
+  if (/[\\\0]/.test(pattern)) throw new BadRequestError(`glob: ${JSON.stringify(pattern)} contains a backslash or NUL character`);
+  return pattern;
+}
+
+/** A file a pattern selected inside the scope: its name relative to the directory, and the real path to open. */
+export interface ScopedFile {
+  /** Name relative to the stats directory, as shown by the API and the dashboard. */
+  readonly file: string;
+  /** The file's real path (no symlinks left), inside the real stats directory. */
+  readonly realPath: string;
+}
+
+/** The files of a pattern, and how many matches were refused for leading outside the directory. */
+export interface ScopedSelection {
+  readonly files: readonly ScopedFile[];
+  /**
+   * Matches refused because their real path is outside the stats directory. Only counted: their
+   * names would tell what lies outside.
+   */
+  readonly refused: number;
+}
+
+/**
+ * Expands `pattern` inside the scope's directory. A match whose real path (every symlink
+ * resolved, in any segment) is outside the real directory is refused, so a symlink can never
+ * lead a request out of the directory; a symlink to another file inside is fine. Names come back
+ * sorted; a match that vanished meanwhile is simply left out.
+ */
+export async function selectScopedFiles(scope: StatsScope, pattern: string = scope.pattern): Promise<ScopedSelection> {
+  const root = await fs.realpath(scope.directory).catch(() => undefined);
+  if (root === undefined) return { files: [], refused: 0 };
+  const names = (await expandGlob(pattern, root)).sort();
+  const files: ScopedFile[] = [];
+  let refused = 0;
+  for (const name of names) {
+    const realPath = await fs.realpath(path.resolve(root, name)).catch(() => undefined);
+    if (realPath === undefined) continue;
+    if (isInside(realPath, root)) files.push({ file: name, realPath });
+    else refused++;
+  }
+  return { files, refused };
+}
+
+/** Whether `child` is `parent` itself or below it (both absolute and resolved). */
+export function isInside(child: string, parent: string): boolean {
+  const relative = path.relative(parent, child);
+  return relative === '' || (relative !== '..' && !relative.startsWith('../') && !path.isAbsolute(relative));
+}

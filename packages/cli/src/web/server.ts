@@ -1,0 +1,220 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { stringifyJson, type JsonValue } from '../render/json';
+import { filesIndex, snapshotJson, statsByPrefix, statsIndex } from './api';
+import { loadAssets, type Asset } from './assets';
+import { collectFiles, type Collection } from './collect';
+import { BadRequestError } from './errors';
+import { OPENMETRICS_FORMAT, prefersOpenMetrics, renderExposition, TEXT_FORMAT } from './prometheus';
+import { Query } from './query';
+import { checkRequestPattern, type StatsScope } from './scope';
+
+/** Options of `startWebServer`. */
+export interface WebServerOptions {
+  /** The stats directory and default pattern (see `resolveScope`). */
+  readonly scope: StatsScope;
+  /** Address to bind. Defaults to 127.0.0.1: only this machine can connect. */
+  readonly host?: string;
+  /** TCP port; 0 picks a free one. Defaults to 5002, mmash's port. */
+  readonly port?: number;
+  /** Called once per distinct problem (a skipped file, an unexpected error), as one line of text. */
+  readonly log?: (line: string) => void;
+}
+
+/** A running server. */
+export interface WebServer {
+  /** Base URL, ending in `/`: `http://127.0.0.1:5002/`. */
+  readonly url: string;
+  /** The port actually bound (useful with port 0). */
+  readonly port: number;
+  /** Stops accepting connections, closes open ones (browsers keep them alive) and resolves when done. */
+  close(): Promise<void>;
+}
+
+/** Default address: loopback only. */
+export const DEFAULT_HOST = '127.0.0.1';
+
+/** Default port: the one the original mmash used. */
+export const DEFAULT_PORT = 5002;
+
+/**
+ * Every response's security headers: scripts and styles only from this server (no inline script,
+ * so a label that smuggles markup in can never run), no framing, no MIME sniffing.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+};
+
+/**
+ * Starts `mmstats web`'s HTTP server (node:http only): the dashboard at `/`, mmash's JSON API
+ * (`/stats/`, `/stats/<prefix>`, `/files/`), `/api/snapshot` for the dashboard and `/metrics` for
+ * Prometheus. Every request reads the files afresh. Rejects with the listen error (`EADDRINUSE`…).
+ */
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const host = options.host ?? DEFAULT_HOST;
+  const assets = loadAssets();
+  const reported = new Set<string>();
+  const log = (line: string) => {
+    if (reported.has(line)) return;
+    reported.add(line);
+    options.log?.(line);
+  };
+  const loopbackOnly = isLoopback(host);
+  const server = http.createServer((request, response) => {
+    handle(request, response, { scope: options.scope, assets, log, loopbackOnly }).catch((err: unknown) => {
+      log(`unexpected error serving ${request.url}: ${(err as Error)?.stack ?? String(err)}`);
+      if (!response.headersSent) sendJson(response, 500, { error: 'internal error' }, request.method === 'HEAD');
+      else response.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? DEFAULT_PORT, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${shownHost}:${address.port}/`,
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+interface Context {
+  readonly scope: StatsScope;
+  readonly assets: ReadonlyMap<string, Asset>;
+  readonly log: (line: string) => void;
+  readonly loopbackOnly: boolean;
+}
+
+async function handle(request: http.IncomingMessage, response: http.ServerResponse, context: Context): Promise<void> {
+  const head = request.method === 'HEAD';
+  if (request.method !== 'GET' && !head) {
+    response.setHeader('Allow', 'GET, HEAD');
+    return sendJson(response, 405, { error: `method ${request.method} not allowed` }, false);
+  }
+  // A web page elsewhere could reach a loopback server through a DNS name it controls (DNS
+  // rebinding); such a request carries that name as its Host.
+  if (context.loopbackOnly && !isLoopbackHost(request.headers.host)) {
+    return sendJson(response, 403, { error: `host ${JSON.stringify(request.headers.host ?? '')} not allowed: this server answers only on loopback names` }, head);
+  }
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  try {
+    const asset = context.assets.get(url.pathname);
+    if (asset) {
+      return send(response, 200, asset.contentType, asset.body, head, { 'Cache-Control': 'no-cache' });
+    }
+    const route = routeOf(url.pathname);
+    if (!route) return sendJson(response, 404, { error: `no such page: ${url.pathname}` }, head);
+    switch (route.name) {
+      case 'stats-index': {
+        const query = Query.parse(url.searchParams, ['glob']);
+        const collection = await collect(context, query.pattern());
+        return sendData(response, statsIndex(collection), collection, head);
+      }
+      case 'stats': {
+        const query = Query.parse(url.searchParams, ['exact', 'aggr', 'glob']);
+        const options = { prefix: route.argument, exact: query.flag('exact'), aggregation: query.aggregation() };
+        const collection = await collect(context, query.pattern());
+        return sendData(response, statsByPrefix(collection, options), collection, head);
+      }
+      case 'files': {
+        const query = Query.parse(url.searchParams, route.argument === undefined ? ['glob'] : []);
+        const pattern = route.argument === undefined ? query.pattern() : checkRequestPattern(route.argument);
+        const collection = await collect(context, pattern);
+        return sendData(response, filesIndex(collection), collection, head);
+      }
+      case 'snapshot': {
+        const query = Query.parse(url.searchParams, ['glob']);
+        const pattern = query.pattern();
+        const collection = await collect(context, pattern);
+        const where = { directory: context.scope.directory, pattern: pattern ?? context.scope.pattern };
+        return sendData(response, snapshotJson(collection, where, Date.now() / 1000), collection, head);
+      }
+      case 'metrics': {
+        const query = Query.parse(url.searchParams, ['aggregate', 'strings', 'glob']);
+        const sum = query.choice('aggregate', ['sum'] as const) === 'sum';
+        const strings = query.flag('strings');
+        const collection = await collect(context, query.pattern());
+        const openMetrics = prefersOpenMetrics(request.headers.accept);
+        const body = renderExposition(collection.files, { openMetrics, sum, strings });
+        return send(response, 200, openMetrics ? OPENMETRICS_FORMAT : TEXT_FORMAT, Buffer.from(body), head, dataHeaders(collection));
+      }
+    }
+  } catch (err) {
+    if (err instanceof BadRequestError) return sendJson(response, err.status, { error: err.message }, head);
+    throw err;
+  }
+}
+
+type Route = { name: 'stats-index' | 'snapshot' | 'metrics' } | { name: 'stats'; argument: string } | { name: 'files'; argument?: string };
+
+/** The route of a path; `/stats/<prefix>` and `/files/<glob>` carry their percent-decoded argument. */
+function routeOf(pathname: string): Route | undefined {
+  if (pathname === '/stats/' || pathname === '/stats') return { name: 'stats-index' };
+  if (pathname === '/files/' || pathname === '/files') return { name: 'files' };
+  if (pathname === '/api/snapshot') return { name: 'snapshot' };
+  if (pathname === '/metrics') return { name: 'metrics' };
+  if (pathname.startsWith('/stats/')) return { name: 'stats', argument: decodePath(pathname.slice('/stats/'.length)) };
+  if (pathname.startsWith('/files/')) return { name: 'files', argument: decodePath(pathname.slice('/files/'.length)) };
+  return undefined;
+}
+
+function decodePath(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new BadRequestError(`bad percent-encoding in ${JSON.stringify(text)}`);
+  }
+}
+
+async function collect(context: Context, pattern: string | undefined): Promise<Collection> {
+  const collection = await collectFiles(context.scope, pattern);
+  for (const skipped of collection.skipped) context.log(`${skipped.file}: ${skipped.error} (skipped)`);
+  return collection;
+}
+
+/** `X-Mmstats-Skipped`: how many files were skipped, for routes whose body has no place for them. */
+function dataHeaders(collection: Collection): Record<string, string> {
+  return { 'Cache-Control': 'no-store', 'X-Mmstats-Skipped': String(collection.skipped.length) };
+}
+
+function sendData(response: http.ServerResponse, body: JsonValue, collection: Collection, head: boolean): void {
+  send(response, 200, 'application/json; charset=utf-8', Buffer.from(stringifyJson(body) + '\n'), head, dataHeaders(collection));
+}
+
+function sendJson(response: http.ServerResponse, status: number, body: JsonValue, head: boolean): void {
+  send(response, status, 'application/json; charset=utf-8', Buffer.from(stringifyJson(body) + '\n'), head, { 'Cache-Control': 'no-store' });
+}
+
+function send(response: http.ServerResponse, status: number, contentType: string, body: Buffer, head: boolean, headers: Record<string, string>): void {
+  response.writeHead(status, { ...SECURITY_HEADERS, ...headers, 'Content-Type': contentType, 'Content-Length': body.length });
+  response.end(head ? undefined : body);
+}
+
+/** Whether an address to bind is loopback only (127.0.0.0/8, ::1, localhost). */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::ffff:127.0.0.1';
+}
+
+/** Whether a Host header names this machine's loopback (`localhost`, `127.0.0.1:5002`, `[::1]:5002`). */
+function isLoopbackHost(header: string | undefined): boolean {
+  if (!header) return false;
+  const match = /^(\[[^\]]*\]|[^:]*)(?::\d+)?$/.exec(header.trim().toLowerCase());
+  if (!match) return false;
+  const name = match[1].replace(/^\[(.*)\]$/, '$1');
+  return name === 'localhost' || name.endsWith('.localhost') || isLoopback(name);
+}
+

@@ -1,0 +1,113 @@
+// The dashboard in a real headless Chromium (Debian's `chromium`, driven by playwright-core)
+// against real writer processes.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+import { startWebServer, type WebServer } from '../../src/web/server';
+import { makeTempDir, PACKAGE_DIR, removeTempDir, writeStatsFile } from '../util';
+import { haveProgram, requireWriterBuild, startWriter, type Writer } from './helpers';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOT = path.resolve(PACKAGE_DIR, '..', '..', 'artifacts', 'web-dashboard.png');
+const HOSTILE_LABEL = '<img src=x onerror=window.__pwned=1>';
+const HOSTILE_NOTE = '<img src=y onerror=window.__pwned=2>';
+
+const available = haveProgram(CHROMIUM, 'chromium');
+const describeWithChromium = available ? describe : describe.skip;
+
+describeWithChromium('dashboard in Chromium', () => {
+  let dir: string;
+  let server: WebServer;
+  let browser: Browser;
+  let page: Page;
+  const writers: Writer[] = [];
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    requireWriterBuild();
+    dir = makeTempDir();
+    writers.push(await startWriter(dir, 'jobs', 'first'), await startWriter(dir, 'jobs', HOSTILE_NOTE));
+    writeStatsFile(dir, 'hostile.mmstats', [{ label: HOSTILE_LABEL, signature: 'd', buffered: true, initial: 1.5 }]);
+    server = await startWebServer({ scope: { directory: dir, pattern: '*.mmstats' }, port: 0 });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    // A CSP violation or a script error shows up here.
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.goto(server.url);
+  }, 30000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await Promise.all(writers.map((writer) => writer.stop()));
+    if (dir) removeTempDir(dir);
+  });
+
+  const row = (label: string) => page.locator(`tr.stat[data-label="${label}"]`);
+
+  test('every label shows, grouped by prefix, with the sum and the per-process values', async () => {
+    await row('jobs.done').waitFor();
+    await page.locator('details.group[data-group="jobs"]').waitFor();
+    const pids = writers.map((writer) => `pid ${writer.pid}`);
+    const perFile = await row('jobs.up').locator('.per-file').textContent();
+    for (const pid of pids) expect(perFile).toContain(pid);
+    expect(await row('jobs.up').locator('.main').textContent()).toBe('2 of 2 true');
+    expect(await row('jobs.done').locator('.main').textContent()).toMatch(/^Σ \d+$/);
+  });
+
+  test('labels and strings holding HTML are shown as text: no element is created, no script runs', async () => {
+    await row(HOSTILE_LABEL).waitFor();
+    expect(await row(HOSTILE_LABEL).locator('td.label').textContent()).toBe(HOSTILE_LABEL);
+    expect(await row('jobs.note').locator('.per-file').textContent()).toContain(HOSTILE_NOTE);
+    expect(await page.evaluate(() => document.querySelectorAll('img').length)).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  });
+
+  test('search hides the labels that do not match', async () => {
+    await page.fill('#search', 'jobs.');
+    expect(await row('sys.pid').isHidden()).toBe(true);
+    expect(await row('jobs.done').isVisible()).toBe(true);
+    expect(await page.locator('details.group[data-group="sys"]').isHidden()).toBe(true);
+  });
+
+  test('two picked stats get live graphs whose data grows', async () => {
+    await page.fill('#interval', '0.1');
+    await page.locator('#interval').dispatchEvent('change');
+    await row('jobs.done').locator('input[type=checkbox]').check();
+    await row('jobs.load').locator('input[type=checkbox]').check();
+    const points = (label: string) => page.locator(`.chart[data-label="${label}"]`).getAttribute('data-points').then(Number);
+    await page.waitForFunction(() => document.querySelectorAll('.chart[data-points]').length === 2 && [...document.querySelectorAll<HTMLElement>('.chart')].every((chart) => Number(chart.dataset.points) >= 3));
+    const before = await points('jobs.load');
+    await page.waitForFunction((n) => Number(document.querySelector<HTMLElement>('.chart[data-label="jobs.load"]')!.dataset.points) > n, before);
+    expect(await points('jobs.load')).toBeGreaterThan(before);
+    expect(await page.locator('.chart canvas').count()).toBe(2);
+    // jobs.done is a counter (type Q): graphed as a rate.
+    expect(await page.locator('.chart[data-label="jobs.done"] button').first().textContent()).toContain('rate/s');
+  });
+
+  test("a new process's file and values appear without a reload", async () => {
+    const late = await startWriter(dir, 'late');
+    writers.push(late);
+    const name = path.basename(late.file);
+    await page.locator(`#files tr[data-file="${name}"]`).waitFor();
+    await page.waitForFunction((pid) => document.querySelector('tr.stat[data-label="jobs.up"] .per-file')!.textContent!.includes(`pid ${pid}`), late.pid);
+    expect(await row('jobs.up').locator('.main').textContent()).toBe('3 of 3 true');
+    // Let the graphs run on a little, then keep a picture of the page for whoever reads the test run.
+    await page.waitForTimeout(1000);
+    fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(fs.statSync(SCREENSHOT).size).toBeGreaterThan(10000);
+  });
+
+  test('no script error and no Content-Security-Policy violation on the page', () => {
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,76 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { PACKAGE_DIR } from '../util';
+
+/** The writer process the web tests run (it loads the built @mmstats/writer). */
+export const WRITER = path.join(__dirname, 'fixtures', 'writer.js');
+
+/** A running writer process and its stats file. */
+export interface Writer {
+  readonly pid: number;
+  readonly file: string;
+  /** SIGTERM: the writer removes its file and exits; resolves when it has. */
+  stop(): Promise<void>;
+}
+
+/** Throws a clear message when the writer's build is missing (the fixture loads `writer/dist`). */
+export function requireWriterBuild(): void {
+  if (!fs.existsSync(path.join(PACKAGE_DIR, '..', 'writer', 'dist', 'index.js'))) {
+    throw new Error('packages/writer/dist is missing: run `npx tsc -b` before these tests');
+  }
+}
+
+/** Starts a real writer publishing `jobs.*` into `<dir>/<name>-<pid>-0.mmstats`; resolves once the file exists. */
+export async function startWriter(dir: string, name: string, note = 'ready'): Promise<Writer> {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [WRITER, dir, name, note]);
+  let err = '';
+  child.stderr.on('data', (chunk) => (err += chunk));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const file = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const line = out.split('\n')[0];
+      if (out.includes('\n')) resolve(JSON.parse(line).file);
+    });
+    child.once('exit', (code) => reject(new Error(`writer exited with ${code}: ${err}`)));
+  });
+  return {
+    pid: child.pid!,
+    file,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/**
+ * Whether a system program the test needs is installed. In CI (`$CI` set) a missing one is an
+ * error; elsewhere the test is skipped with a note saying what to install.
+ */
+export function haveProgram(file: string, packageName: string): boolean {
+  if (fs.existsSync(file)) return true;
+  const message = `${file} is missing: install the Debian package ${packageName} to run these tests`;
+  if (process.env.CI) throw new Error(message);
+  console.warn(`skipped: ${message}`);
+  return false;
+}
+
+/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs` with `what`. */
+export async function eventually<T>(what: string | (() => string), check: () => Promise<T | undefined> | T | undefined, timeoutMs = 15000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const result = await check();
+      if (result !== undefined) return result;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'function' ? what() : what}${lastError ? `: ${String(lastError)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -1,0 +1,337 @@
+// The mmstats dashboard: polls /api/snapshot and shows every label, live graphs and the files.
+// Every label, value and file name comes from other processes: it only ever reaches the page
+// through textContent, never as markup.
+'use strict';
+
+(function () {
+  const MIN_INTERVAL_MS = 50;
+  const MAX_INTERVAL_MS = 10000;
+  const MAX_POINTS = 600;
+  const COLORS = ['#2a6fdb', '#d9480f', '#2b8a3e', '#862e9c', '#c92a2a', '#1098ad'];
+
+  const $ = (id) => document.getElementById(id);
+  const rows = new Map(); // label -> { tr, pick, value, perFile, group }
+  const groups = new Map(); // prefix -> { details, tbody, count }
+  const charts = new Map(); // label -> chart state
+  let intervalMs = 2000;
+  let timer = 0;
+  let previous; // the last snapshot, for rates
+  let labelKey = ''; // the sorted labels of the last snapshot, to rebuild the list only when it changes
+  let ticks = 0;
+
+  function element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  /** How a record's type signature reads: text, bool or number. */
+  function kindOf(type) {
+    if (/^\d+s$/.test(type)) return 'text';
+    if (type === '?') return 'bool';
+    return 'number';
+  }
+
+  function toNumber(value) {
+    if (typeof value === 'boolean') return value ? 1 : 0;
+    return Number(value); // "NaN", "Infinity" and "-Infinity" arrive as strings
+  }
+
+  function formatNumber(n) {
+    if (Number.isInteger(n) || !Number.isFinite(n)) return String(n);
+    // Seven significant digits hide float noise; large values (Unix times) keep two decimals.
+    return String(Math.abs(n) >= 1e6 ? Number(n.toFixed(2)) : Number(n.toPrecision(7)));
+  }
+
+  function groupOf(label) {
+    const dot = label.lastIndexOf('.');
+    return dot > 0 ? label.slice(0, dot) : '(no prefix)';
+  }
+
+  /** label -> [{file, pid, type, value}] over every file of a snapshot. */
+  function byLabel(snapshot) {
+    const map = new Map();
+    for (const file of snapshot.files) {
+      for (const record of file.records) {
+        let list = map.get(record.label);
+        if (!list) map.set(record.label, (list = []));
+        list.push({ file: file.file, pid: file.pid, type: record.type, value: record.value });
+      }
+    }
+    return map;
+  }
+
+  function owner(entry) {
+    return entry.pid === null ? entry.file : 'pid ' + entry.pid;
+  }
+
+  /** The value cell's text, and the per-file line when several files carry the label. */
+  function describe(entries) {
+    const kind = kindOf(entries[0].type);
+    let main;
+    if (kind === 'text') main = entries.length === 1 ? String(entries[0].value) : entries.length + ' values';
+    else if (kind === 'bool' && entries.length === 1) main = entries[0].value ? 'true' : 'false';
+    else if (kind === 'bool') main = entries.filter((e) => e.value).length + ' of ' + entries.length + ' true';
+    else main = (entries.length > 1 ? 'Σ ' : '') + formatNumber(entries.reduce((sum, e) => sum + toNumber(e.value), 0));
+    const perFile = entries.length > 1
+      ? entries.map((e) => owner(e) + ': ' + (kind === 'number' ? formatNumber(toNumber(e.value)) : String(e.value)))
+      : [];
+    return { kind, main, perFile };
+  }
+
+  function makeRow(label, kind) {
+    const tr = element('tr', 'stat');
+    tr.dataset.label = label;
+    const pickCell = element('td', 'pick');
+    let pick = null;
+    if (kind !== 'text') {
+      pick = element('input');
+      pick.type = 'checkbox';
+      pick.title = 'graph this stat';
+      pick.setAttribute('aria-label', 'graph ' + label);
+      pick.checked = charts.has(label);
+      pick.addEventListener('change', () => (pick.checked ? addChart(label) : removeChart(label)));
+      pickCell.append(pick);
+    }
+    const labelCell = element('td', 'label', label);
+    const value = element('td', kind === 'text' ? 'value text' : 'value');
+    const main = element('span', 'main');
+    const perFile = element('span', 'per-file');
+    value.append(main, perFile);
+    tr.append(pickCell, labelCell, value);
+    return { tr, pick, main, perFile, kind, group: groupOf(label) };
+  }
+
+  /** Rebuilds the grouped list for a new set of labels, keeping rows (and their state) that stay. */
+  function rebuildList(labels, entriesByLabel) {
+    const container = $('groups');
+    const wanted = new Map();
+    for (const label of labels) {
+      const prefix = groupOf(label);
+      if (!wanted.has(prefix)) wanted.set(prefix, []);
+      wanted.get(prefix).push(label);
+    }
+    for (const [label, row] of rows) if (!entriesByLabel.has(label)) { row.tr.remove(); rows.delete(label); }
+    for (const [prefix, group] of groups) if (!wanted.has(prefix)) { group.details.remove(); groups.delete(prefix); }
+    container.replaceChildren();
+    for (const prefix of [...wanted.keys()].sort()) {
+      let group = groups.get(prefix);
+      if (!group) {
+        const details = element('details', 'group');
+        details.open = true;
+        details.dataset.group = prefix;
+        const summary = element('summary', '', prefix);
+        const count = element('span', 'count');
+        summary.append(count);
+        const table = element('table');
+        const tbody = element('tbody');
+        table.append(tbody);
+        details.append(summary, table);
+        group = { details, tbody, count };
+        groups.set(prefix, group);
+      }
+      const members = wanted.get(prefix);
+      group.count.textContent = String(members.length);
+      group.tbody.replaceChildren();
+      for (const label of members) {
+        const kind = kindOf(entriesByLabel.get(label)[0].type);
+        let row = rows.get(label);
+        if (row && row.kind !== kind) { row.tr.remove(); row = undefined; }
+        if (!row) rows.set(label, (row = makeRow(label, kind)));
+        group.tbody.append(row.tr);
+      }
+      container.append(group.details);
+    }
+    applySearch();
+  }
+
+  function applySearch() {
+    const needle = $('search').value.trim().toLowerCase();
+    for (const [label, row] of rows) row.tr.hidden = needle !== '' && !label.toLowerCase().includes(needle);
+    for (const group of groups.values()) group.details.hidden = [...group.tbody.children].every((tr) => tr.hidden);
+  }
+
+  function renderStats(snapshot, entriesByLabel) {
+    const labels = [...entriesByLabel.keys()].sort();
+    const key = labels.join('\n');
+    if (key !== labelKey) {
+      labelKey = key;
+      rebuildList(labels, entriesByLabel);
+    }
+    for (const [label, entries] of entriesByLabel) {
+      const row = rows.get(label);
+      if (!row) continue;
+      const shown = describe(entries);
+      row.main.textContent = shown.main;
+      const key = shown.perFile.join('\n');
+      if (row.perFileKey !== key) {
+        row.perFileKey = key;
+        row.perFile.replaceChildren(...shown.perFile.map((text) => element('span', 'one', text)));
+      }
+    }
+    $('empty').hidden = snapshot.files.length > 0;
+  }
+
+  function renderFiles(snapshot) {
+    const tbody = $('files').tBodies[0];
+    tbody.replaceChildren(...snapshot.files.map((file) => {
+      const tr = element('tr');
+      tr.dataset.file = file.file;
+      tr.append(element('td', '', file.file), element('td', '', file.pid === null ? '-' : String(file.pid)), element('td', '', String(file.records.length)));
+      return tr;
+    }));
+    $('file-count').textContent = '(' + snapshot.files.length + ')';
+    $('skipped').replaceChildren(...snapshot.skipped.map((s) => element('li', '', s.file + ': ' + s.error + ' (skipped)')));
+  }
+
+  // ---- graphs ----
+
+  function chartWidth() {
+    return Math.max(280, $('charts').clientWidth - 16);
+  }
+
+  function addChart(label) {
+    if (charts.has(label)) return;
+    const entries = previous && byLabel(previous).get(label);
+    const counter = !!entries && entries[0].type === 'Q';
+    const box = element('div', 'chart');
+    box.dataset.label = label;
+    box.dataset.points = '0';
+    const head = element('div', 'chart-head');
+    const title = element('span', 'title', label);
+    const mode = element('button', '', '');
+    const close = element('button', '', '×');
+    close.title = 'remove this graph';
+    head.append(title, mode, close);
+    const plotArea = element('div');
+    box.append(head, plotArea);
+    $('charts').append(box);
+    const color = COLORS[charts.size % COLORS.length];
+    const state = { label, rate: counter, xs: [], ys: [], box, mode, plot: null };
+    const makePlot = () => {
+      if (state.plot) state.plot.destroy();
+      plotArea.replaceChildren();
+      state.plot = new uPlot({
+        width: chartWidth(),
+        height: 170,
+        series: [{}, { label: state.rate ? 'per second' : 'value', stroke: color, width: 1.5, spanGaps: false }],
+        axes: [{}, { size: 70 }],
+      }, [state.xs, state.ys], plotArea);
+    };
+    const setMode = () => { mode.textContent = state.rate ? 'rate/s (show value)' : 'value (show rate/s)'; };
+    mode.addEventListener('click', () => {
+      state.rate = !state.rate;
+      state.xs = [];
+      state.ys = [];
+      box.dataset.points = '0';
+      setMode();
+      makePlot();
+    });
+    close.addEventListener('click', () => removeChart(label));
+    setMode();
+    charts.set(label, state);
+    makePlot();
+    const row = rows.get(label);
+    if (row && row.pick) row.pick.checked = true;
+    $('charts-hint').hidden = true;
+  }
+
+  function removeChart(label) {
+    const state = charts.get(label);
+    if (!state) return;
+    state.plot.destroy();
+    state.box.remove();
+    charts.delete(label);
+    const row = rows.get(label);
+    if (row && row.pick) row.pick.checked = false;
+    $('charts-hint').hidden = charts.size > 0;
+  }
+
+  /**
+   * A label's rate between two snapshots: each file's own growth (a file that went away adds
+   * nothing, a new one its whole value, as its process started counting at zero), per second.
+   */
+  function rateOf(label, current, before) {
+    if (!before) return null;
+    const seconds = current.time - before.time;
+    if (!(seconds > 0)) return null;
+    const old = new Map();
+    for (const file of before.files) old.set(file.file + '\0' + file.pid, file);
+    let growth = 0;
+    for (const file of current.files) {
+      const record = file.records.find((r) => r.label === label);
+      if (!record) continue;
+      const was = old.get(file.file + '\0' + file.pid);
+      const wasRecord = was && was.records.find((r) => r.label === label);
+      growth += toNumber(record.value) - (wasRecord ? toNumber(wasRecord.value) : 0);
+    }
+    return growth / seconds;
+  }
+
+  function updateCharts(snapshot, entriesByLabel) {
+    for (const state of charts.values()) {
+      const entries = entriesByLabel.get(state.label);
+      let y = null;
+      if (entries) y = state.rate ? rateOf(state.label, snapshot, previous) : entries.reduce((sum, e) => sum + toNumber(e.value), 0);
+      if (state.rate && y === null && state.xs.length === 0) continue; // no rate before a second sample
+      state.xs.push(snapshot.time);
+      state.ys.push(y);
+      if (state.xs.length > MAX_POINTS) { state.xs.shift(); state.ys.shift(); }
+      state.plot.setData([state.xs, state.ys]);
+      state.box.dataset.points = String(state.xs.length);
+    }
+  }
+
+  // ---- polling ----
+
+  async function tick() {
+    try {
+      const response = await fetch('/api/snapshot', { cache: 'no-store', headers: { Accept: 'application/json' } });
+      if (!response.ok) throw new Error('HTTP ' + response.status);
+      const snapshot = await response.json();
+      const entriesByLabel = byLabel(snapshot);
+      $('where').textContent = snapshot.directory + '/' + snapshot.pattern;
+      renderStats(snapshot, entriesByLabel);
+      renderFiles(snapshot);
+      updateCharts(snapshot, entriesByLabel);
+      previous = snapshot;
+      ticks++;
+      document.body.dataset.ticks = String(ticks);
+      $('status').textContent = 'updated ' + new Date(snapshot.time * 1000).toLocaleTimeString();
+    } catch (err) {
+      $('status').textContent = 'cannot reach the server (' + err.message + '); retrying';
+    }
+    schedule();
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(tick, intervalMs);
+  }
+
+  function readInterval() {
+    const input = $('interval');
+    const seconds = Number(input.value);
+    if (!Number.isFinite(seconds)) return;
+    intervalMs = Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, Math.round(seconds * 1000)));
+    input.value = String(intervalMs / 1000);
+    schedule();
+  }
+
+  function start() {
+    $('search').addEventListener('input', applySearch);
+    $('interval').addEventListener('change', readInterval);
+    readInterval();
+    let resizeTimer = 0;
+    window.addEventListener('resize', () => {
+      clearTimeout(resizeTimer);
+      resizeTimer = setTimeout(() => { for (const state of charts.values()) state.plot.setSize({ width: chartWidth(), height: 170 }); }, 100);
+    });
+    clearTimeout(timer);
+    tick();
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();
