@@ -1,0 +1,184 @@
+// Runs the example app (examples/cluster-server) for real: a cluster primary, 4 worker processes
+// that each map their own stats file, real HTTP requests, and the built `mmstats` command.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import { createInterface } from 'node:readline';
+
+import { decodeFile, type StatValue } from '@mmstats/format';
+
+import { BIN, makeTempDir, PACKAGE_DIR, removeTempDir, requireBuild } from '../util';
+
+const SERVER = path.resolve(PACKAGE_DIR, '..', '..', 'examples', 'cluster-server', 'server.js');
+const WRITER_BUILD = path.resolve(PACKAGE_DIR, '..', 'writer', 'dist', 'index.js');
+const WORKERS = 4;
+const STATUS_LABELS = ['2XX', '3XX', '4XX', '5XX'];
+
+jest.setTimeout(20_000);
+
+interface RunningServer {
+  readonly primary: ChildProcess;
+  readonly url: string;
+  readonly stderr: () => string;
+  readonly exited: Promise<number | string>;
+}
+
+let dir: string;
+let running: RunningServer | undefined;
+
+beforeAll(() => {
+  requireBuild();
+  if (!fs.existsSync(WRITER_BUILD)) throw new Error('packages/writer/dist is missing: run `npx tsc -b` before these tests');
+});
+
+beforeEach(() => {
+  dir = makeTempDir();
+});
+
+afterEach(async () => {
+  if (running && running.primary.exitCode === null && running.primary.signalCode === null) {
+    running.primary.kill('SIGTERM');
+    await running.exited;
+  }
+  running = undefined;
+  removeTempDir(dir);
+});
+
+/** Starts the example with its stats files in `dir` and resolves once every worker listens. */
+async function startServer(): Promise<RunningServer> {
+  const env: Record<string, string | undefined> = { ...process.env, MMSTATS_PATH: dir, PORT: '0', HOST: '127.0.0.1' };
+  delete env.MMSTATS_FILES;
+  const primary = spawn(process.execPath, [SERVER], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  primary.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | string>((resolve) => primary.once('exit', (code, signal) => resolve(code ?? signal!)));
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: primary.stdout! }).once('line', resolve);
+    exited.then((code) => reject(new Error(`the server exited (${code}) before listening: ${stderr}`)));
+  });
+  const url = /http:\/\/[\d.]+:\d+/.exec(firstLine)?.[0];
+  if (!url) throw new Error(`no URL in the server's first line: ${firstLine}`);
+  running = { primary, url, stderr: () => stderr, exited };
+  return running;
+}
+
+/** One GET on a new connection, so the cluster hands each request to the next worker. */
+function get(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers: { connection: 'close' } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      })
+      .on('error', reject);
+  });
+}
+
+/** Sends every path of `paths`, 8 at a time, and returns the responses in order. */
+async function sendAll(base: string, paths: readonly string[]) {
+  const responses: Array<{ path: string; status: number; body: string }> = new Array(paths.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < paths.length) {
+      const i = next++;
+      responses[i] = { path: paths[i], ...(await get(base + paths[i])) };
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, lane));
+  return responses;
+}
+
+function statsFiles(): string[] {
+  return fs.readdirSync(dir).sort();
+}
+
+function readStats(name: string): Map<string, StatValue> {
+  const records = decodeFile(fs.readFileSync(path.join(dir, name)));
+  return new Map(records.map((record) => [record.label, record.value]));
+}
+
+async function waitUntil(what: string, condition: () => boolean): Promise<void> {
+  while (!condition()) {
+    if (running && (running.primary.exitCode !== null || running.primary.signalCode !== null)) throw new Error(`server exited while waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('examples/cluster-server', () => {
+  test('4 workers count every response in their own files; poll sums them; a clean stop removes the files', async () => {
+    const startedAt = Date.now() / 1000;
+    const server = await startServer();
+    const names = statsFiles();
+    expect(names).toHaveLength(WORKERS);
+    for (const name of names) expect(name).toMatch(/^server-\d+-0\.mmstats$/);
+    const pids = names.map((name) => Number(readStats(name).get('web.stats.sys.pid')));
+    expect(new Set(pids).size).toBe(WORKERS);
+
+    const paths = ['/', '/500', '/status', '/no-such-page'].flatMap((p) => Array<string>(80).fill(p));
+    const responses = await sendAll(server.url, paths);
+    const expectedStatus: Record<string, number> = { '/': 200, '/500': 500, '/status': 200, '/no-such-page': 404 };
+    for (const response of responses) expect([response.path, response.status]).toEqual([response.path, expectedStatus[response.path]]);
+
+    // /status answers with the values of the worker that served it.
+    for (const response of responses.filter((r) => r.path === '/status')) {
+      const status = JSON.parse(response.body);
+      expect(pids).toContain(status.pid);
+      expect(status.file).toBe(path.join(dir, `server-${status.pid}-0.mmstats`));
+      expect(Object.keys(status.status)).toEqual(STATUS_LABELS);
+    }
+
+    const totals: Record<string, number> = { '2XX': 0, '3XX': 0, '4XX': 0, '5XX': 0 };
+    let bytesFromAverages = 0;
+    for (const name of names) {
+      const stats = readStats(name);
+      let served = 0;
+      for (const label of STATUS_LABELS) {
+        const count = Number(stats.get(`web.stats.status.${label}`));
+        totals[label] += count;
+        served += count;
+      }
+      // Round-robin over new connections: every worker gets a share.
+      expect(served).toBeGreaterThan(0);
+      expect(stats.get('web.stats.request_time')).toBeGreaterThan(0);
+      expect(stats.get('web.stats.last_hit')).toBeGreaterThanOrEqual(Math.floor(startedAt));
+      bytesFromAverages += (stats.get('web.stats.response_size') as number) * served;
+    }
+    expect(totals).toEqual({ '2XX': 160, '3XX': 0, '4XX': 80, '5XX': 80 });
+    // Each worker's mean response size times its number of responses adds up to every body received.
+    const bytesReceived = responses.reduce((sum, r) => sum + Buffer.byteLength(r.body), 0);
+    expect(bytesFromAverages).toBeCloseTo(bytesReceived, 6);
+
+    const poll = spawnSync(process.execPath, [BIN, 'poll', '-c', '1', '--json', '-p', 'web.stats.status.', STATUS_LABELS.join(','), dir], {
+      encoding: 'utf8',
+    });
+    expect(poll.stderr).toBe('');
+    expect(poll.status).toBe(0);
+    expect(JSON.parse(poll.stdout)).toMatchObject({ files: WORKERS, values: totals, gone: [] });
+
+    server.primary.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(fs.readdirSync(dir)).toEqual([]);
+    expect(server.stderr()).toBe('');
+  });
+
+  test('a crashed worker is replaced and its file stays until mmstats clean removes it', async () => {
+    const server = await startServer();
+    const [crashed] = statsFiles();
+    const crashedPid = Number(readStats(crashed).get('web.stats.sys.pid'));
+    process.kill(crashedPid, 'SIGKILL');
+    await waitUntil('a replacement worker', () => statsFiles().length === WORKERS + 1);
+    expect(server.stderr()).toContain(`worker ${crashedPid} died (killed by SIGKILL)`);
+    expect((await get(server.url + '/')).status).toBe(200);
+
+    server.primary.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(statsFiles()).toEqual([crashed]);
+
+    const clean = spawnSync(process.execPath, [BIN, 'clean', dir], { encoding: 'utf8' });
+    expect(clean.stdout).toMatch(new RegExp(`^removed +${path.join(dir, crashed).replace(/[.\\/]/g, '\\$&')} \\(pid ${crashedPid} is gone\\)$`, 'm'));
+    expect(clean.status).toBe(0);
+    expect(statsFiles()).toEqual([]);
+  });
+});
