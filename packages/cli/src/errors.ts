@@ -1,5 +1,7 @@
 import { MmstatsError } from '@mmstats/format';
 
+import { escapeControls } from './render/escape';
+
 /** Bad command-line flags or arguments: reported in one line, exit code 2. */
 export class UsageError extends MmstatsError {}
 
@@ -21,10 +23,11 @@ export class ReadError extends MmstatsError {
 /**
  * One line `mmstats: <message>` for standard error; with `verbose`, the stack (and those of the
  * causes) follows. Errors mmstats throws on purpose already name their file; anything else is
- * reported as unexpected.
+ * reported as unexpected. File names and labels in the message come from other processes, so
+ * control characters in it are escaped: a newline cannot forge a second line.
  */
 export function describeError(err: unknown, verbose = false): string {
-  let text = `mmstats: ${err instanceof MmstatsError ? '' : 'unexpected error: '}${messageOf(err)}\n`;
+  let text = `mmstats: ${err instanceof MmstatsError ? '' : 'unexpected error: '}${escapeControls(messageOf(err))}\n`;
   if (verbose) {
     let cause: unknown = err;
     let prefix = '';
