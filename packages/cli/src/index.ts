@@ -27,8 +27,11 @@ export { selectFiles, expandGlob, compileSegment, defaultDirectory, FILE_PATTERN
 export type { FileEntry, FileSelection } from './read/files';
 export { readRegularFile, describeSystemError, FileTooLargeError, DEFAULT_MAX_FILE_BYTES } from './read/regular-file';
 export type { ReadRegularFileOptions, RegularFileRead } from './read/regular-file';
-export { readSnapshot } from './read/snapshot';
-export type { FileSnapshot } from './read/snapshot';
+export { readSnapshot, sharedStatsReader } from './read/snapshot';
+export { StatsReader } from './read/stats-reader';
+export type { FileSnapshot, StableFileRead, PickRecords } from './read/stats-reader';
+export { LayoutCache, DEFAULT_LAYOUT_CACHE_RECORDS } from './read/layout-cache';
+export type { LayoutCacheOptions } from './read/layout-cache';
 export { filterRecords } from './read/filter';
 export type { RecordFilter } from './read/filter';
 export { Sampler, computeTick, missingLabels } from './read/poller';
@@ -38,7 +41,8 @@ export type { ProcessTable, ProcessStatus, Liveness, SystemProcessTableOptions }
 
 // Rendering
 export { formatFloat, FLOAT_STR_PRECISION } from './render/number';
-export { formatValue, renderFileText } from './render/text';
+export { formatValue, renderFileText, UNSTABLE_MARKER } from './render/text';
+export type { ShownRecord } from './render/text';
 export { renderJson, fileJson, jsonValue, stringifyJson, JsonNumber } from './render/json';
 export type { JsonValue } from './render/json';
 export { formatCell, growWidths, renderLine, renderHeader, renderTickJson, textWidth, MIN_COLUMN_WIDTH, RATE_DECIMALS } from './render/table';

@@ -1,7 +1,7 @@
 import { FORMAT_VERSION, UNBUFFERED } from './constants';
 import { DecodeError } from './errors';
 import type { RecordLayout } from './layout';
-import { decodeUtf8, parseTypeSignature, readSlot, type StatValue } from './types';
+import { decodeUtf8, fixedTypeOfByte, parseTypeSignature, readSlot, stringSizeOf, stringType, type StatValue, type TypeInfo } from './types';
 
 /**
  * Most records `decodeLayout` accepts by default. A real stats file has tens to a few thousand;
@@ -63,6 +63,27 @@ function quoted(label: string): string {
   return label.length > 40 ? `${text}…` : text;
 }
 
+/** Throws the `DecodeError` of record `index` at byte `offset` (one function, not a closure per record). */
+function failAt(reason: string, offset: number, index: number, path: string | undefined): never {
+  throw new DecodeError(reason, { offset, recordIndex: index, path });
+}
+
+/**
+ * The type of the signature at `bytes[at, at + length)`, or undefined for anything unknown. The
+ * signatures real files use are one letter or a few digits and `s`: they are looked up without
+ * building a string first.
+ */
+function signatureType(bytes: Uint8Array, at: number, length: number): TypeInfo | undefined {
+  if (length === 1) return fixedTypeOfByte(bytes[at]);
+  if (length > 64) return undefined;
+  if (length >= 2 && length <= 11 && bytes[at + length - 1] === 0x73 /* s */) {
+    const size = stringSizeOf(bytes, at, length - 1);
+    if (size !== undefined) return stringType(size);
+  }
+  // Signatures are ASCII; anything else cannot match a known signature anyway.
+  return parseTypeSignature(String.fromCharCode.apply(null, bytes.subarray(at, at + length) as unknown as number[]));
+}
+
 /**
  * Checks the version byte and walks the records (SPEC.md §3, §6), returning where each one lies.
  * Stops at a zero label length or at the end of the bytes. Any other problem, or a record beyond
@@ -79,56 +100,56 @@ export function decodeLayout(bytes: Uint8Array, options: DecodeOptions = {}): Re
       path,
     });
   }
-  const view = toDataView(bytes);
   const size = bytes.length;
   const records: RecordLayout[] = [];
   let offset = 1;
   while (offset < size) {
     const index = records.length;
-    const fail = (reason: string, at: number = offset): never => {
-      throw new DecodeError(reason, { offset: at, recordIndex: index, path });
-    };
     if (offset + 1 === size) {
       // One byte left: a zero there is the end marker cut short by the end of the file.
       if (bytes[offset] === 0) break;
-      fail('label length cut off by the end of the file (1 byte left)');
+      failAt('label length cut off by the end of the file (1 byte left)', offset, index, path);
     }
-    const labelLength = view.getUint16(offset, true);
+    const labelLength = bytes[offset] | (bytes[offset + 1] << 8);
     if (labelLength === 0) break;
-    if (index >= maxRecords) fail(`more than ${maxRecords} records, the most this reader accepts`);
+    if (index >= maxRecords) failAt(`more than ${maxRecords} records, the most this reader accepts`, offset, index, path);
     const labelOffset = offset + 2;
     if (labelLength > size - labelOffset) {
-      fail(`label length ${labelLength} runs past the end of the file (${size - labelOffset} bytes left)`);
+      failAt(`label length ${labelLength} runs past the end of the file (${size - labelOffset} bytes left)`, offset, index, path);
     }
     const label = decodeUtf8(bytes.subarray(labelOffset, labelOffset + labelLength));
     const signatureLengthAt = labelOffset + labelLength;
-    if (size - signatureLengthAt < 2) fail(`record ${quoted(label)} is cut off before its type signature length`, signatureLengthAt);
-    const signatureLength = view.getUint16(signatureLengthAt, true);
+    if (size - signatureLengthAt < 2) failAt(`record ${quoted(label)} is cut off before its type signature length`, signatureLengthAt, index, path);
+    const signatureLength = bytes[signatureLengthAt] | (bytes[signatureLengthAt + 1] << 8);
     const signatureOffset = signatureLengthAt + 2;
     if (signatureLength > size - signatureOffset) {
-      fail(
+      failAt(
         `record ${quoted(label)}: type signature length ${signatureLength} runs past the end of the file (${size - signatureOffset} bytes left)`,
         signatureLengthAt,
+        index,
+        path,
       );
     }
-    const signatureBytes = bytes.subarray(signatureOffset, signatureOffset + signatureLength);
-    // Signatures are ASCII; anything else cannot match a known signature anyway.
-    const signature = String.fromCharCode(...signatureBytes.subarray(0, 64));
-    const type = signatureLength <= 64 ? parseTypeSignature(signature) : undefined;
-    if (!type) fail(`record ${quoted(label)}: unknown type signature ${printable(signatureBytes)}`, signatureOffset);
+    const type = signatureType(bytes, signatureOffset, signatureLength);
+    if (!type) {
+      const signatureBytes = bytes.subarray(signatureOffset, signatureOffset + signatureLength);
+      failAt(`record ${quoted(label)}: unknown type signature ${printable(signatureBytes)}`, signatureOffset, index, path);
+    }
     const writeIndexOffset = signatureOffset + signatureLength;
-    if (writeIndexOffset >= size) fail(`record ${quoted(label)} is cut off before its write-buffer byte`, writeIndexOffset);
+    if (writeIndexOffset >= size) failAt(`record ${quoted(label)} is cut off before its write-buffer byte`, writeIndexOffset, index, path);
     const writeIndex = bytes[writeIndexOffset];
     if (writeIndex !== 0 && writeIndex !== 1 && writeIndex !== UNBUFFERED) {
-      fail(`record ${quoted(label)}: write-buffer byte is ${hexByte(writeIndex)}, expected 0x00, 0x01 or 0xff`, writeIndexOffset);
+      failAt(`record ${quoted(label)}: write-buffer byte is ${hexByte(writeIndex)}, expected 0x00, 0x01 or 0xff`, writeIndexOffset, index, path);
     }
     const buffered = writeIndex !== UNBUFFERED;
     const slot0 = writeIndexOffset + 1;
-    const slotBytes = type!.size * (buffered ? 2 : 1);
+    const slotBytes = type.size * (buffered ? 2 : 1);
     if (slotBytes > size - slot0) {
-      fail(
+      failAt(
         `record ${quoted(label)} is truncated: its ${buffered ? 'two slots need' : 'slot needs'} ${slotBytes} bytes, ${size - slot0} left`,
         slot0,
+        index,
+        path,
       );
     }
     const end = slot0 + slotBytes;
@@ -139,11 +160,11 @@ export function decodeLayout(bytes: Uint8Array, options: DecodeOptions = {}): Re
       label,
       labelOffset,
       labelLength,
-      signature,
-      type: type!,
+      signature: type.signature,
+      type,
       writeIndexOffset,
       buffered,
-      slotOffsets: [slot0, buffered ? slot0 + type!.size : slot0],
+      slotOffsets: [slot0, buffered ? slot0 + type.size : slot0],
     });
     offset = end;
   }

@@ -37,17 +37,29 @@ export interface StableRead {
 }
 
 /** Bytes read from `base` on: one copy of part of the file. */
-interface Copy {
-  readonly bytes: Uint8Array;
-  readonly base: number;
+class Copy {
+  private dataView: DataView | undefined;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly base: number,
+  ) {}
+
+  /** One DataView per copy, made when a value is first decoded from it. */
+  get view(): DataView {
+    return (this.dataView ??= toDataView(this.bytes));
+  }
 }
 
-/** Where a record's current value lay in the latest copy that held it. */
-interface Candidate {
-  readonly copy: Copy;
-  readonly writeIndex: number;
-  /** Absolute offset of the slot that holds the value. */
-  readonly slotAt: number;
+/**
+ * Where each record's current value lay in the latest copy that held it, kept in parallel arrays
+ * indexed like `records`: one object per record would cost more than the comparison itself.
+ */
+interface Candidates {
+  readonly copy: Copy[];
+  readonly writeIndex: Uint8Array;
+  /** Absolute offset of the slot that holds the value (a file may be up to 2^53 bytes). */
+  readonly slotAt: Float64Array;
 }
 
 /**
@@ -67,37 +79,46 @@ export function readStableRecords(
   first?: Uint8Array,
 ): StableRead {
   const maxCopies = checkMaxCopies(options.maxCopies);
-  const candidates = new Array<Candidate | undefined>(records.length);
-  const accepted = new Array<DecodedRecord | undefined>(records.length);
-  let pending = records.map((_, i) => i);
+  const count = records.length;
+  const candidates: Candidates = { copy: new Array<Copy>(count), writeIndex: new Uint8Array(count), slotAt: new Float64Array(count) };
+  const accepted = new Array<DecodedRecord | undefined>(count);
+  let pending: number[] = new Array<number>(count);
+  for (let i = 0; i < count; i++) pending[i] = i;
   let copies = 0;
   if (first) {
-    const copy = { bytes: first, base: 0 };
+    const copy = new Copy(first, 0);
     copies = 1;
-    for (const i of pending) candidates[i] = locate(copy, records[i], options);
+    for (let i = 0; i < count; i++) locate(candidates, i, copy, records[i], options);
   }
+  let acceptedCount = 0;
   while (pending.length > 0 && copies < maxCopies) {
     const copy = copySpan(readAt, records, pending, options);
+    const firstOfRecords = copies === 0;
     copies++;
     const changed: number[] = [];
-    for (const i of pending) {
+    for (let p = 0; p < pending.length; p++) {
+      const i = pending[p];
       const record = records[i];
-      const candidate = candidates[i];
-      const located = locate(copy, record, options); // checks the write-buffer byte of every copy
-      if (candidate && sameValueBytes(candidate, copy, record)) {
-        accepted[i] = decodeCandidate(candidate, record);
+      const earlier = candidates.copy[i];
+      const earlierSlotAt = candidates.slotAt[i];
+      const earlierWriteIndex = candidates.writeIndex[i];
+      locate(candidates, i, copy, record, options); // checks the write-buffer byte of every copy
+      if (!firstOfRecords && sameValueBytes(earlier, earlierSlotAt, copy, record)) {
+        accepted[i] = decodeCandidate(earlier, earlierWriteIndex, earlierSlotAt, record);
+        acceptedCount++;
       } else {
-        candidates[i] = located;
         changed.push(i);
       }
     }
     pending = changed;
   }
-  return {
-    records: accepted.filter((record): record is DecodedRecord => record !== undefined),
-    unstable: pending.map((i) => records[i]),
-    copies,
-  };
+  const stable: DecodedRecord[] = new Array<DecodedRecord>(acceptedCount);
+  let k = 0;
+  for (let i = 0; i < count; i++) {
+    const record = accepted[i];
+    if (record !== undefined) stable[k++] = record;
+  }
+  return { records: stable, unstable: pending.map((i) => records[i]), copies };
 }
 
 /**
@@ -122,9 +143,10 @@ function checkMaxCopies(value: number | undefined): number {
 function copySpan(readAt: ReadAt, records: readonly RecordLayout[], pending: readonly number[], options: DecodeOptions): Copy {
   let start = Infinity;
   let end = 0;
-  for (const i of pending) {
-    start = Math.min(start, records[i].writeIndexOffset);
-    end = Math.max(end, records[i].end);
+  for (let p = 0; p < pending.length; p++) {
+    const record = records[pending[p]];
+    if (record.writeIndexOffset < start) start = record.writeIndexOffset;
+    if (record.end > end) end = record.end;
   }
   const bytes = readAt(start, end - start);
   if (bytes.length < end - start) {
@@ -135,50 +157,68 @@ function copySpan(readAt: ReadAt, records: readonly RecordLayout[], pending: rea
       path: options.path,
     });
   }
-  return { bytes, base: start };
-}
-
-/** The slot holding `record`'s current value in `copy` (SPEC.md §4.4), after checking its write-buffer byte. */
-function locate(copy: Copy, record: RecordLayout, options: DecodeOptions): Candidate {
-  const writeIndex = copy.bytes[record.writeIndexOffset - copy.base];
-  const expected = record.buffered ? writeIndex === 0 || writeIndex === 1 : writeIndex === UNBUFFERED;
-  if (!expected) {
-    const hex = (n: number) => '0x' + n.toString(16).padStart(2, '0');
-    throw new DecodeError(
-      `record ${JSON.stringify(record.label)}: write-buffer byte is ${hex(writeIndex)}, expected ${record.buffered ? '0x00 or 0x01' : '0xff'}`,
-      { offset: record.writeIndexOffset, recordIndex: record.index, path: options.path },
-    );
-  }
-  const slotAt = record.buffered ? record.slotOffsets[writeIndex ^ 1] : record.slotOffsets[0];
-  return { copy, writeIndex, slotAt };
+  return new Copy(bytes, start);
 }
 
 /**
- * Whether `later` holds, at the candidate's slot, the bytes that make its value: the whole slot
- * for numbers, the bytes up to and including the first NUL for strings (stale bytes after it are
- * not part of the value and may change freely, SPEC.md §8.2).
+ * Makes the slot holding `record`'s current value in `copy` (SPEC.md §4.4) candidate `i`, after
+ * checking its write-buffer byte.
  */
-function sameValueBytes(candidate: Candidate, later: Copy, record: RecordLayout): boolean {
-  const earlier = candidate.copy;
-  const from = candidate.slotAt - earlier.base;
-  const to = candidate.slotAt - later.base;
-  let length = record.type.size;
+function locate(candidates: Candidates, i: number, copy: Copy, record: RecordLayout, options: DecodeOptions): void {
+  const writeIndex = copy.bytes[record.writeIndexOffset - copy.base];
+  let slotAt: number;
+  if (record.buffered) {
+    if (writeIndex > 1) badWriteIndex(record, writeIndex, options);
+    slotAt = record.slotOffsets[writeIndex ^ 1];
+  } else {
+    if (writeIndex !== UNBUFFERED) badWriteIndex(record, writeIndex, options);
+    slotAt = record.slotOffsets[0];
+  }
+  candidates.copy[i] = copy;
+  candidates.writeIndex[i] = writeIndex;
+  candidates.slotAt[i] = slotAt;
+}
+
+function badWriteIndex(record: RecordLayout, writeIndex: number, options: DecodeOptions): never {
+  const hex = (n: number) => '0x' + n.toString(16).padStart(2, '0');
+  throw new DecodeError(
+    `record ${JSON.stringify(record.label)}: write-buffer byte is ${hex(writeIndex)}, expected ${record.buffered ? '0x00 or 0x01' : '0xff'}`,
+    { offset: record.writeIndexOffset, recordIndex: record.index, path: options.path },
+  );
+}
+
+/**
+ * Whether `later` holds, at `slotAt`, the bytes that make the value `earlier` holds there: the
+ * whole slot for numbers, the bytes up to and including the first NUL for strings (stale bytes
+ * after it are not part of the value and may change freely, SPEC.md §8.2).
+ */
+function sameValueBytes(earlier: Copy, slotAt: number, later: Copy, record: RecordLayout): boolean {
+  const a = earlier.bytes;
+  const b = later.bytes;
+  const from = slotAt - earlier.base;
+  const to = slotAt - later.base;
+  const length = record.type.size;
   if (record.type.kind === 'string') {
-    const nul = earlier.bytes.subarray(from, from + length).indexOf(0);
-    if (nul !== -1) length = nul + 1;
+    for (let k = 0; k < length; k++) {
+      const byte = a[from + k];
+      if (byte !== b[to + k]) return false;
+      if (byte === 0) return true;
+    }
+    return true;
   }
   for (let k = 0; k < length; k++) {
-    if (earlier.bytes[from + k] !== later.bytes[to + k]) return false;
+    if (a[from + k] !== b[to + k]) return false;
   }
   return true;
 }
 
-function decodeCandidate(candidate: Candidate, record: RecordLayout): DecodedRecord {
-  const { copy, writeIndex, slotAt } = candidate;
-  const view = toDataView(copy.bytes);
-  const value = readSlot(view, slotAt - copy.base, record.type);
-  const slots: StatValue[] = record.buffered
-    ? record.slotOffsets.map((at) => (at === slotAt ? value : readSlot(view, at - copy.base, record.type)))
-    : [value];
+function decodeCandidate(copy: Copy, writeIndex: number, slotAt: number, record: RecordLayout): DecodedRecord {
+  const view = copy.view;
+  const base = copy.base;
+  const value = readSlot(view, slotAt - base, record.type);
+  let slots: StatValue[];
+  if (!record.buffered) slots = [value];
+  else if (slotAt === record.slotOffsets[0]) slots = [value, readSlot(view, record.slotOffsets[1] - base, record.type)];
+  else slots = [readSlot(view, record.slotOffsets[0] - base, record.type), value];
   return { label: record.label, signature: record.signature, value, writeIndex, slots, layout: record };
 }

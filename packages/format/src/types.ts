@@ -49,7 +49,44 @@ export function parseTypeSignature(signature: string): TypeInfo | undefined {
   if (!match) return undefined;
   const size = Number(match[1]);
   if (size > MAX_STRING_SIZE) return undefined;
-  return { signature, kind: 'string', size };
+  return stringType(size);
+}
+
+// Indexed by the byte of a one-letter signature: decoding a layout looks types up without a string.
+const FIXED_BY_BYTE: ReadonlyArray<TypeInfo | undefined> = Array.from({ length: 256 }, (_, byte) => FIXED.get(String.fromCharCode(byte)));
+
+/** The fixed-size type whose signature is the single byte `byte`, if any. */
+export function fixedTypeOfByte(byte: number): TypeInfo | undefined {
+  return FIXED_BY_BYTE[byte];
+}
+
+/**
+ * The size N of a `<N>s` signature from its digits `bytes[at, at + digits)`: undefined unless
+ * they are 1 to 10 decimal digits without a leading zero, making at most `MAX_STRING_SIZE`.
+ */
+export function stringSizeOf(bytes: Uint8Array, at: number, digits: number): number | undefined {
+  if (digits < 1 || digits > 10 || bytes[at] === 0x30) return undefined;
+  let size = 0;
+  for (let k = at; k < at + digits; k++) {
+    const digit = bytes[k] - 0x30;
+    if (digit < 0 || digit > 9) return undefined;
+    size = size * 10 + digit;
+  }
+  return size > MAX_STRING_SIZE ? undefined : size;
+}
+
+// Files use a handful of string sizes; sharing their TypeInfo saves an object per record. Bounded:
+// a hostile file could declare every size.
+const STRING_TYPES = new Map<number, TypeInfo>();
+const MAX_SHARED_STRING_TYPES = 1024;
+
+/** The type of a `<size>s` signature; `size` is a whole number from 1 to `MAX_STRING_SIZE`. */
+export function stringType(size: number): TypeInfo {
+  const shared = STRING_TYPES.get(size);
+  if (shared) return shared;
+  const type: TypeInfo = { signature: `${size}s`, kind: 'string', size };
+  if (STRING_TYPES.size < MAX_SHARED_STRING_TYPES) STRING_TYPES.set(size, type);
+  return type;
 }
 
 /** The signature of a string field of `size` bytes. */
@@ -84,39 +121,35 @@ function int64(view: DataView, at: number): number | bigint {
  * The caller has checked that `at + type.size` is inside the view.
  */
 export function readSlot(view: DataView, at: number, type: TypeInfo): StatValue {
+  const size = type.size;
   switch (type.kind) {
     case 'float':
-      return type.size === 8 ? view.getFloat64(at, true) : view.getFloat32(at, true);
+      return size === 8 ? view.getFloat64(at, true) : view.getFloat32(at, true);
+    case 'uint':
+      return size === 8 ? uint64(view, at) : readSmallUint(view, at, size);
+    case 'int':
+      return size === 8 ? int64(view, at) : readSmallInt(view, at, size);
     case 'bool':
       return view.getUint8(at) !== 0;
-    case 'string': {
-      const bytes = new Uint8Array(view.buffer, view.byteOffset + at, type.size);
-      const nul = bytes.indexOf(0);
-      return decodeUtf8(nul === -1 ? bytes : bytes.subarray(0, nul));
-    }
-    case 'uint':
-      switch (type.size) {
-        case 8:
-          return uint64(view, at);
-        case 4:
-          return view.getUint32(at, true);
-        case 2:
-          return view.getUint16(at, true);
-        default:
-          return view.getUint8(at);
-      }
-    case 'int':
-      switch (type.size) {
-        case 8:
-          return int64(view, at);
-        case 4:
-          return view.getInt32(at, true);
-        case 2:
-          return view.getInt16(at, true);
-        default:
-          return view.getInt8(at);
-      }
+    case 'string':
+      return readString(view, at, size);
   }
+}
+
+function readSmallUint(view: DataView, at: number, size: number): number {
+  return size === 4 ? view.getUint32(at, true) : size === 2 ? view.getUint16(at, true) : view.getUint8(at);
+}
+
+function readSmallInt(view: DataView, at: number, size: number): number {
+  return size === 4 ? view.getInt32(at, true) : size === 2 ? view.getInt16(at, true) : view.getInt8(at);
+}
+
+/** The text of a string slot: its bytes up to the first NUL (SPEC.md §8.2). */
+function readString(view: DataView, at: number, size: number): string {
+  const bytes = new Uint8Array(view.buffer, view.byteOffset + at, size);
+  const nul = bytes.indexOf(0);
+  if (nul === 0) return '';
+  return decodeUtf8(nul === -1 ? bytes : bytes.subarray(0, nul));
 }
 
 const utf8Encoder = new TextEncoder();

@@ -60,14 +60,16 @@ async function main() {
     }
     let answered = 0;
     let failed = 0;
+    let partial = 0;
     for (const reader of readers) {
       const line = nextLine(reader, 'READS ');
       reader.stdin.write('report\n');
-      const [ok, bad] = (await line).split(' ').map(Number);
+      const [ok, bad, some] = (await line).split(' ').map(Number);
       answered += ok;
       failed += bad;
+      partial += some;
     }
-    reads = { answered, failed };
+    reads = { answered, failed, partial };
   } finally {
     writer.kill();
     for (const reader of readers) reader.kill();
@@ -76,7 +78,7 @@ async function main() {
     { group: 'impact', name: 'counter.inc() throughput, writer alone', value: median(alone) / 1e3, unit: 'M ops/s' },
     { group: 'impact', name: `counter.inc() throughput, ${READERS} readers at 10 Hz`, value: median(withReaders) / 1e3, unit: 'M ops/s' },
     { group: 'impact', name: 'throughput with readers / alone', value: median(ratios), unit: 'ratio' },
-    { group: 'impact', name: 'reads that answered (readSnapshot)', value: reads.answered, unit: 'reads', outcome: `${reads.failed} failed` },
+    { group: 'impact', name: 'reads that answered (readSnapshot)', value: reads.answered, unit: 'reads', outcome: `${reads.failed} failed, ${reads.partial} partial` },
   ]);
 }
 

@@ -5,6 +5,7 @@ import type { Io } from '../io';
 import { fileArguments, withFileSelection, withJson } from '../options';
 import { selectFiles } from '../read/files';
 import { computeTick, missingLabels, Sampler, type PollMode, type Sample } from '../read/poller';
+import { escapeControls } from '../render/escape';
 import { formatCell, growWidths, renderHeader, renderLine, renderTickJson } from '../render/table';
 
 /** How often the header repeats when standard output is not a terminal (or its height is unknown). */
@@ -42,8 +43,11 @@ export interface PollOptions {
  * `mmstats poll`: a vmstat-like live view. Every `delay` seconds it selects the files again,
  * reads them and prints one row: the sum of each field over every file that has it, as totals in
  * the first row and as growth since the previous row after that (see `computeTick`). Files that
- * go away are reported on standard error. Stops after `count` rows, on Ctrl-C or when standard
- * output is closed, with exit code 0; 1 if no file or a field is not found at the first row.
+ * go away are reported on standard error. A value that changed between every two copies the read
+ * protocol made (SPEC.md §8.3) keeps the file's previous value for that row (so the row neither
+ * fails nor jumps), reported once per file and field on standard error. Stops after `count` rows,
+ * on Ctrl-C or when standard output is closed, with exit code 0; 1 if no file or a field is not
+ * found at the first row.
  */
 export async function runPoll(options: PollOptions, io: Io): Promise<number> {
   const now = options.now ?? Date.now;
@@ -96,6 +100,10 @@ export async function runPoll(options: PollOptions, io: Io): Promise<number> {
         if (!reported.has(text)) io.stderr(text);
         reported.add(text);
       }
+      for (const text of unstableNotices(sample)) {
+        if (!reported.has(text)) io.stderr(text);
+        reported.add(text);
+      }
       if (row === 0) {
         const failure = firstRowFailure(sample, labels, headers, options, selection.searched, problems.length > 0);
         if (failure) {
@@ -120,6 +128,22 @@ export async function runPoll(options: PollOptions, io: Io): Promise<number> {
   } finally {
     unregister();
   }
+}
+
+/**
+ * One line per file and label that no two copies agreed on in `sample`: what the row used
+ * instead (the file's previous value, or nothing when it has none).
+ */
+function unstableNotices(sample: Sample): string[] {
+  const notices: string[] = [];
+  for (const file of sample.files) {
+    for (const label of file.unstable) {
+      const kept = file.values.has(label);
+      const used = kept ? 'its previous value is used' : 'left out of the row';
+      notices.push(escapeControls(`mmstats: ${file.file}: ${quote(label)} changed between every two reads: ${used} (reported once)`) + '\n');
+    }
+  }
+  return notices;
 }
 
 /** Why the first row cannot be shown (no file counted, or fields no file has), or undefined. */

@@ -1,3 +1,4 @@
+import type { RecordLayout } from '@mmstats/format';
 import type { Argv, CommandModule } from 'yargs';
 
 import { describeError } from '../errors';
@@ -8,7 +9,7 @@ import { compareCodePoints, selectFiles } from '../read/files';
 import { readSnapshot, type FileSnapshot } from '../read/snapshot';
 import { escapeControls } from '../render/escape';
 import { fileJson, renderJson, type JsonValue } from '../render/json';
-import { renderFileText } from '../render/text';
+import { renderFileText, UNSTABLE_MARKER, type ShownRecord } from '../render/text';
 
 /** Options of `runSlurp`: the parsed `mmstats slurp` command line. */
 export interface SlurpOptions {
@@ -30,8 +31,10 @@ export interface SlurpOptions {
  * `mmstats slurp`: prints every record of every selected file once, in the original slurpstats
  * layout or as JSON. Returns 0, or 1 if any file could not be read or decoded (the others are
  * still printed, and each failure gets one line on standard error) or if no file was found.
- * Text output shows control characters of names, labels and strings escaped; `--json` keeps the
- * exact values.
+ * A record whose value changed between every two copies the read protocol made (SPEC.md §8.3)
+ * is printed with `<unstable>` (JSON: `null`, and listed in the file's `unstable`), with one line
+ * per file on standard error; it does not change the exit code. Text output shows control
+ * characters of names, labels and strings escaped; `--json` keeps the exact values.
  */
 export async function runSlurp(options: SlurpOptions, io: Io): Promise<number> {
   const selection = await selectFiles(options.files ?? [], io.env, io.cwd);
@@ -58,12 +61,33 @@ export async function runSlurp(options: SlurpOptions, io: Io): Promise<number> {
       if (options.json) json.push(fileJson(snapshot));
       continue;
     }
-    const records = filterRecords(snapshot.records, filter);
+    const records = filterRecords(inFileOrder(snapshot.records, snapshot.unstable), filter);
+    const unstable = records.filter((record) => record.value === undefined);
+    if (unstable.length > 0) io.stderr(unstableText(snapshot.file, unstable, options.json));
     if (options.json) json.push(fileJson(snapshot, records));
     else io.stdout(renderFileText(snapshot.file, records));
   }
   if (options.json) io.stdout(renderJson(json));
   return failed ? 1 : 0;
+}
+
+/** The confirmed records and the unstable ones (without a value), merged in file order. */
+function inFileOrder(records: readonly ShownRecord[], unstable: readonly RecordLayout[]): ShownRecord[] {
+  if (unstable.length === 0) return [...records];
+  const merged: ShownRecord[] = [...records, ...unstable.map((layout) => ({ label: layout.label, signature: layout.signature, layout }))];
+  return merged.sort((a, b) => a.layout.index - b.layout.index);
+}
+
+/** One line naming the records of `file` that no two copies agreed on, control characters escaped. */
+function unstableText(file: string, unstable: readonly ShownRecord[], json = false): string {
+  const names = unstable
+    .slice(0, 5)
+    .map((record) => JSON.stringify(record.label.length > 60 ? record.label.slice(0, 60) + '…' : record.label))
+    .join(', ');
+  const more = unstable.length > 5 ? ` and ${unstable.length - 5} more` : '';
+  const what = unstable.length === 1 ? 'value changed' : 'values changed';
+  const shown = json ? 'null' : UNSTABLE_MARKER;
+  return escapeControls(`mmstats: ${file}: ${names}${more}: ${what} between every two reads, shown as ${shown}`) + '\n';
 }
 
 /**

@@ -1,5 +1,3 @@
-import type { DecodedRecord } from '@mmstats/format';
-
 import { compareCodePoints } from './files';
 
 /** Which records to show, and in what order. */
@@ -12,8 +10,8 @@ export interface RecordFilter {
   readonly sort?: boolean;
 }
 
-/** The records `filter` keeps, in file order or sorted by label. */
-export function filterRecords(records: readonly DecodedRecord[], filter: RecordFilter = {}): DecodedRecord[] {
+/** The records `filter` keeps (decoded records, layouts, anything with a label), in file order or sorted by label. */
+export function filterRecords<T extends { readonly label: string }>(records: readonly T[], filter: RecordFilter = {}): T[] {
   const prefix = filter.prefix ?? [];
   const exclude = filter.exclude ?? [];
   const kept = records.filter(

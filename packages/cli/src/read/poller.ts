@@ -1,18 +1,10 @@
-import {
-  DecodeError,
-  decodeLayout,
-  readStableRecords,
-  type ReadAt,
-  type RecordLayout,
-  type StableRead,
-  type StatValue,
-  type ValueKind,
-} from '@mmstats/format';
+import { DecodeError, type RecordLayout, type StatValue, type ValueKind } from '@mmstats/format';
 
 import { ReadError } from '../errors';
 import type { FileEntry } from './files';
 import { describeSystemError } from './regular-file';
-import { unstableError, withStatsFile, type OpenStatsFile } from './stable-file';
+import { sharedStatsReader } from './snapshot';
+import type { StatsReader } from './stats-reader';
 
 /** The values `mmstats poll` wants from one file, read at one moment. */
 export interface FileSample {
@@ -22,8 +14,16 @@ export interface FileSample {
   readonly path: string;
   /** Device and inode: a file replaced under the same name counts as a new file. */
   readonly identity: string;
-  /** The wanted labels this file has, with their values and kinds. */
+  /**
+   * The wanted labels this file has, with their values and kinds. A label in `unstable` has the
+   * value of the previous sample of the same file here, when there was one.
+   */
   readonly values: ReadonlyMap<string, { readonly value: StatValue; readonly kind: ValueKind }>;
+  /**
+   * Wanted labels whose value changed between every two copies the read protocol made (SPEC.md
+   * §8.3), so no value of this moment is known; in file order.
+   */
+  readonly unstable: readonly string[];
 }
 
 /** Every selected file at one moment: the readable ones, and those that failed (errors). */
@@ -43,32 +43,34 @@ export interface SamplerOptions {
   readonly labels: readonly string[];
   /** Count only files with a label starting with one of these (all must match one). Defaults to every file. */
   readonly filter?: readonly string[];
+  /** Reads the files and keeps their layouts. Defaults to the process-wide `sharedStatsReader()`. */
+  readonly reader?: StatsReader;
 }
 
-/** What reading one file gave: its values, or why not, and the layout to keep for the next tick. */
-type FileResult = { sample?: FileSample; error?: ReadError | DecodeError; cached?: CachedLayout };
-
-/** A decoded layout, kept while a file's path, device, inode and size stay the same. */
-interface CachedLayout {
-  readonly key: string;
-  /** The wanted records (by label) of the file, or undefined if the file is filtered out. */
-  readonly wanted: ReadonlyMap<string, RecordLayout> | undefined;
-}
+/** The wanted records of one layout, or undefined if the file is filtered out. */
+type Wanted = readonly RecordLayout[] | undefined;
 
 /**
- * Reads the wanted values of many files, tick after tick. Each file's layout is decoded once
- * (through `@mmstats/format`'s `decodeLayout`) and kept while its path, device, inode and size
- * stay the same; later ticks only read the wanted values, through the stable read protocol
- * (`readStableRecords`, SPEC.md §8.3), so no value is ever torn by a concurrent write.
+ * Reads the wanted values of many files, tick after tick. Through a `StatsReader`, each file's
+ * layout is decoded once (through `@mmstats/format`'s `decodeLayout`) and kept while its device,
+ * inode, size and change time stay the same; later ticks only read the wanted values, through
+ * the stable read protocol (`readStableRecords`, SPEC.md §8.3), so no value is ever torn by a
+ * concurrent write. A value that changed between every two copies is not a failure: the file
+ * still counts, with that label's value from the previous tick (see `FileSample.unstable`).
  */
 export class Sampler {
-  private readonly labels: readonly string[];
+  private readonly labels: ReadonlySet<string>;
   private readonly filter: readonly string[];
-  private cache = new Map<string, CachedLayout>();
+  private readonly reader: StatsReader;
+  // Keyed by the layout the reader's cache hands out: the same array as long as the file is unchanged.
+  private readonly wanted = new WeakMap<readonly RecordLayout[], Wanted>();
+  private previous = new Map<string, FileSample>();
+  private readonly pick = (layout: readonly RecordLayout[]): readonly RecordLayout[] => this.wantedRecords(layout) ?? [];
 
   constructor(options: SamplerOptions) {
-    this.labels = options.labels;
+    this.labels = new Set(options.labels);
     this.filter = options.filter ?? [];
+    this.reader = options.reader ?? sharedStatsReader();
   }
 
   /** Reads every file of `entries`; `time` is stored in the sample. Never throws for a bad file. */
@@ -76,81 +78,65 @@ export class Sampler {
     const files: FileSample[] = [];
     const errors: Array<ReadError | DecodeError> = [];
     const seen = new Set<string>();
-    const cache = new Map<string, CachedLayout>();
+    const latest = new Map<string, FileSample>();
     for (const entry of entries) {
-      const result = await this.readFile(entry);
+      const result = this.readFile(entry);
       if (result === 'gone') continue;
       seen.add(entry.path);
-      if (result.cached) cache.set(entry.path, result.cached);
-      if (result.error) errors.push(result.error);
-      else if (result.sample) files.push(result.sample);
+      if (result instanceof Error) errors.push(result);
+      else if (result) {
+        files.push(result);
+        latest.set(entry.path, result);
+      }
     }
-    // Forget the layouts of files that went away.
-    this.cache = cache;
+    this.previous = latest;
     return { time, files, errors, seen };
   }
 
-  private async readFile(entry: FileEntry): Promise<'gone' | FileResult> {
+  /** The file's sample, undefined if it is filtered out, an error, or 'gone' if it vanished. */
+  private readFile(entry: FileEntry): FileSample | ReadError | DecodeError | undefined | 'gone' {
+    let read;
     try {
-      const { result } = await withStatsFile(entry.path, (file) => this.readOpenFile(entry, file));
-      return result ?? { error: new ReadError(entry.file, 'not a regular file') };
+      read = this.reader.readFile(entry, this.pick);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
-      if (err instanceof ReadError) return { error: err };
-      return { error: new ReadError(entry.file, describeSystemError(err), { cause: err }) };
+      if (err instanceof ReadError || err instanceof DecodeError) return err;
+      return new ReadError(entry.file, describeSystemError(err), { cause: err });
     }
-  }
-
-  private readOpenFile(entry: FileEntry, { stats, readAt }: OpenStatsFile): FileResult {
-    const identity = `${stats.dev}:${stats.ino}`;
-    const key = `${identity}:${stats.size}`;
-    const previous = this.cache.get(entry.path);
-    if (previous && previous.key === key) {
-      // Writers never change a file's layout in place, but someone else might: on any trouble
-      // with the cached layout, decode the file again.
-      const result = this.readValues(entry, identity, readAt, previous);
-      if (!result.error) return result;
-    }
-    try {
-      const first = readAt(0, stats.size);
-      const cached = { key, wanted: this.wantedRecords(decodeLayout(first, { path: entry.file })) };
-      return this.readValues(entry, identity, readAt, cached, first);
-    } catch (err) {
-      if (err instanceof DecodeError) return { error: err.withPath(entry.file) };
-      throw err;
-    }
-  }
-
-  private readValues(entry: FileEntry, identity: string, readAt: ReadAt, cached: CachedLayout, first?: Uint8Array): FileResult {
-    if (!cached.wanted) return { cached };
-    let read: StableRead;
-    try {
-      read = readStableRecords(readAt, [...cached.wanted.values()], { path: entry.file }, first);
-    } catch (err) {
-      if (err instanceof DecodeError) return { error: err.withPath(entry.file) };
-      throw err;
-    }
-    if (read.unstable.length > 0) return { error: unstableError(entry.file, read.unstable, read.copies), cached };
+    if (!read) return new ReadError(entry.file, 'not a regular file');
+    if (this.wantedRecords(read.layout) === undefined) return undefined;
+    const identity = `${read.stats.dev}:${read.stats.ino}`;
     const values = new Map<string, { value: StatValue; kind: ValueKind }>();
-    for (const record of read.records) values.set(record.label, { value: record.value, kind: record.layout.type.kind });
-    return { sample: { file: entry.file, path: entry.path, identity, values }, cached };
+    for (const record of read.read.records) values.set(record.label, { value: record.value, kind: record.layout.type.kind });
+    const unstable = read.read.unstable.map((record) => record.label);
+    const before = this.previous.get(entry.path);
+    for (const label of unstable) {
+      // Keeping the last value read makes this tick's growth zero for the file and hands it to the next tick.
+      const kept = before && before.identity === identity ? before.values.get(label) : undefined;
+      if (kept) values.set(label, kept);
+    }
+    return { file: entry.file, path: entry.path, identity, values, unstable };
   }
 
-  private wantedRecords(layouts: readonly RecordLayout[]): Map<string, RecordLayout> | undefined {
-    if (this.filter.length > 0 && !layouts.some((layout) => this.filter.some((p) => layout.label.startsWith(p)))) return undefined;
-    const labels = new Set(this.labels);
-    const wanted = new Map<string, RecordLayout>();
-    for (const layout of layouts) {
-      // The first record of a label wins, as a reader looking the label up would find it.
-      if (labels.has(layout.label) && !wanted.has(layout.label)) wanted.set(layout.label, layout);
+  private wantedRecords(layout: readonly RecordLayout[]): Wanted {
+    if (this.wanted.has(layout)) return this.wanted.get(layout);
+    let wanted: Wanted;
+    if (this.filter.length === 0 || layout.some((record) => this.filter.some((p) => record.label.startsWith(p)))) {
+      const byLabel = new Map<string, RecordLayout>();
+      for (const record of layout) {
+        // The first record of a label wins, as a reader looking the label up would find it.
+        if (this.labels.has(record.label) && !byLabel.has(record.label)) byLabel.set(record.label, record);
+      }
+      wanted = [...byLabel.values()];
     }
+    this.wanted.set(layout, wanted);
     return wanted;
   }
 }
 
 /** The labels of `labels` that no file of `sample` has. */
 export function missingLabels(sample: Sample, labels: readonly string[]): string[] {
-  return labels.filter((label) => !sample.files.some((file) => file.values.has(label)));
+  return labels.filter((label) => !sample.files.some((file) => file.values.has(label) || file.unstable.includes(label)));
 }
 
 /**

@@ -1,7 +1,8 @@
-import type { DecodedRecord, StatValue, TypeInfo } from '@mmstats/format';
+import type { StatValue, TypeInfo } from '@mmstats/format';
 
 import type { FileSnapshot } from '../read/snapshot';
 import { jsonString } from './escape';
+import type { ShownRecord } from './text';
 
 /**
  * A JSON value whose numbers keep full precision: `bigint` is written as an exact integer, and
@@ -37,17 +38,24 @@ export function jsonValue(value: StatValue, type: TypeInfo): JsonValue {
   return value;
 }
 
-/** The JSON form of one file: `{file, records: [{label, type, value}]}` or `{file, error}`. */
-export function fileJson(snapshot: FileSnapshot, records: readonly DecodedRecord[] = snapshot.records ?? []): JsonValue {
+/**
+ * The JSON form of one file: `{file, records: [{label, type, value}]}` or `{file, error}`. A record
+ * without a value (it changed between every two copies, SPEC.md §8.3) has `value: null`, and the
+ * file then also has `unstable: [its labels, in file order]`.
+ */
+export function fileJson(snapshot: FileSnapshot, records: readonly ShownRecord[] = snapshot.records ?? []): JsonValue {
   if (snapshot.error) return { file: snapshot.file, error: snapshot.error.message };
-  return {
+  const unstable = records.filter((record) => record.value === undefined).map((record) => record.label);
+  const json: { [key: string]: JsonValue } = {
     file: snapshot.file,
     records: records.map((record) => ({
       label: record.label,
       type: record.signature,
-      value: jsonValue(record.value, record.layout.type),
+      value: record.value === undefined ? null : jsonValue(record.value, record.layout.type),
     })),
   };
+  if (unstable.length > 0) json.unstable = unstable;
+  return json;
 }
 
 /** The whole `--json` document, `{"files": [...]}`, pretty-printed and ending in a newline. */

@@ -1,4 +1,4 @@
-import type { DecodedRecord, StatValue, TypeInfo } from '@mmstats/format';
+import type { RecordLayout, StatValue, TypeInfo } from '@mmstats/format';
 
 import { escapeControls } from './escape';
 import { formatFloat } from './number';
@@ -21,26 +21,50 @@ export function formatValue(value: StatValue, type: TypeInfo): string {
   }
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 /** Length in code points, as Python counts characters when padding. */
 function codePointLength(text: string): number {
+  // Iterating by code point is slow, and only a surrogate pair makes it differ from `length`.
+  if (!SURROGATE.test(text)) return text.length;
   let n = 0;
   for (const _ of text) n++;
   return n;
 }
 
 /**
+ * A record to print: a decoded record (`DecodedRecord` is one), or one whose value no two copies
+ * agreed on (SPEC.md §8.3), which has no `value`.
+ */
+export interface ShownRecord {
+  readonly label: string;
+  readonly signature: string;
+  readonly layout: RecordLayout;
+  /** Undefined when the value is unknown: it changed between every two copies made. */
+  readonly value?: StatValue;
+}
+
+/** Printed in place of the value of a record that changed between every two copies made. */
+export const UNSTABLE_MARKER = '<unstable>';
+
+/**
  * One file in slurpstats layout: `==> <file>`, one line per record with the labels padded to the
  * longest one, then a blank line. The file name, labels and string values come from other
  * processes: their control characters are shown escaped (`escapeControls`), so each record stays
- * one line and nothing reaches the terminal as a command.
+ * one line and nothing reaches the terminal as a command. A record without a value shows
+ * `UNSTABLE_MARKER`.
  */
-export function renderFileText(file: string, records: readonly DecodedRecord[]): string {
+export function renderFileText(file: string, records: readonly ShownRecord[]): string {
   const labels = records.map((record) => escapeControls(record.label));
-  const width = labels.reduce((max, label) => Math.max(max, codePointLength(label)), 0);
-  let text = `==> ${escapeControls(file)}\n`;
-  records.forEach((record, i) => {
-    const pad = ' '.repeat(width - codePointLength(labels[i]));
-    text += `  ${labels[i]}${pad} ${escapeControls(formatValue(record.value, record.layout.type))}\n`;
-  });
-  return text + '\n';
+  const lengths = labels.map(codePointLength);
+  const width = lengths.reduce((max, length) => Math.max(max, length), 0);
+  const lines = new Array<string>(records.length + 2);
+  lines[0] = `==> ${escapeControls(file)}\n`;
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i];
+    const value = record.value === undefined ? UNSTABLE_MARKER : escapeControls(formatValue(record.value, record.layout.type));
+    lines[i + 1] = `  ${labels[i]}${' '.repeat(width - lengths[i])} ${value}\n`;
+  }
+  lines[records.length + 1] = '\n';
+  return lines.join('');
 }

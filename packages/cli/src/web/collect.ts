@@ -11,7 +11,10 @@ export interface StatsFile {
   readonly file: string;
   /** The process that writes it (its last label ending in `sys.pid`), if it names one. */
   readonly pid?: number;
+  /** The records whose value was confirmed (SPEC.md §8.3), in file order. */
   readonly records: readonly DecodedRecord[];
+  /** Labels whose value changed between every two copies made: left out of `records`. */
+  readonly unstable: readonly string[];
 }
 
 /** A file that could not be served, with the reason (never the file's contents). */
@@ -33,6 +36,8 @@ const PID_SUFFIX = 'sys.pid';
  * reader (`readSnapshot`: plain reads, decoded through `@mmstats/format`). Never throws for a bad
  * file: unreadable files, non-regular files and files that are not format v1 are listed in
  * `skipped`; files that vanish between listing and reading are left out, as they are simply gone.
+ * Records whose value changed between every two copies the read protocol made are left out of
+ * their file (which is still served) and named in `skipped`, so that every route reports them.
  */
 export async function collectFiles(scope: StatsScope, pattern?: string): Promise<Collection> {
   const selection = await selectScopedFiles(scope, pattern);
@@ -56,7 +61,9 @@ export async function collectFiles(scope: StatsScope, pattern?: string): Promise
     if (snapshot.error) {
       skipped.push({ file, error: withoutFileName(snapshot.error.message, file) });
     } else {
-      files.push({ file, pid: pidOf(snapshot.records), records: snapshot.records });
+      const unstable = snapshot.unstable.map((record) => record.label);
+      files.push({ file, pid: pidOf(snapshot.records), records: snapshot.records, unstable });
+      if (unstable.length > 0) skipped.push({ file, error: unstableReason(unstable) });
     }
   }
   return { files, skipped };
@@ -71,6 +78,14 @@ export function pidOf(records: readonly DecodedRecord[]): number | undefined {
     if (Number.isSafeInteger(n) && n > 0) return n;
   }
   return undefined;
+}
+
+/** Why some records of a file were left out: their labels, quoted (they come from other processes). */
+function unstableReason(labels: readonly string[]): string {
+  const names = labels.slice(0, 5).map((label) => JSON.stringify(label)).join(', ');
+  const more = labels.length > 5 ? ` and ${labels.length - 5} more` : '';
+  const records = labels.length === 1 ? 'record' : 'records';
+  return `${records} ${names}${more} left out: changed between every two reads`;
 }
 
 async function lstatOrUndefined(file: string): Promise<Stats | undefined> {

@@ -8,7 +8,7 @@ import { escapeHelp, escapeLabelValue, formatSampleValue, metricName, prefersOpe
 
 /** A file as the server reads it: records encoded and decoded through @mmstats/format. */
 function statsFile(file: string, pid: number | undefined, specs: RecordSpec[]): StatsFile {
-  return { file, pid, records: decodeFile(encodeFile(specs).bytes) };
+  return { file, pid, records: decodeFile(encodeFile(specs).bytes), unstable: [] };
 }
 
 const counter = (label: string, value: number | bigint): RecordSpec => ({ label, signature: 'Q', buffered: true, initial: value });

@@ -1,0 +1,117 @@
+import type { Stats } from 'node:fs';
+
+import { DecodeError, decodeLayout, readStableRecords, type ReadAt, type RecordLayout, type StableRead } from '@mmstats/format';
+
+import { ReadError } from '../errors';
+import type { FileEntry } from './files';
+import { LayoutCache } from './layout-cache';
+import { describeSystemError } from './regular-file';
+import { withStatsFile } from './stable-file';
+
+/** What `StatsReader.readFile` read of one regular file. */
+export interface StableFileRead {
+  readonly stats: Stats;
+  /** Every record of the file, in file order. */
+  readonly layout: readonly RecordLayout[];
+  /** The values of the records picked: confirmed ones in `records`, the others in `unstable`. */
+  readonly read: StableRead;
+}
+
+/**
+ * The records of one file as read at one moment, or why the file could not be read. A read
+ * succeeds even when some records changed between every two copies the protocol made: their
+ * layouts are in `unstable` (file order), never with a value, and `records` holds the others.
+ */
+export type FileSnapshot =
+  | {
+      readonly file: string;
+      /** The records whose value was confirmed (SPEC.md §8.3), in file order. */
+      readonly records: readonly DecodedRecordOf[];
+      /** The records no two copies agreed on: no value is known for them. */
+      readonly unstable: readonly RecordLayout[];
+      readonly error?: undefined;
+    }
+  | { readonly file: string; readonly records?: undefined; readonly unstable?: undefined; readonly error: DecodeError | ReadError };
+
+type DecodedRecordOf = StableRead['records'][number];
+
+/** Picks the records to read from a file's layout; the same layout always gives the same answer. */
+export type PickRecords = (layout: readonly RecordLayout[]) => readonly RecordLayout[];
+
+/**
+ * Reads stats files through the stable read protocol (SPEC.md §8.3) with plain reads (no mmap),
+ * keeping each file's decoded layout in a `LayoutCache`: reading a file already seen takes one
+ * copy of the whole file and one copy of the value bytes, with no decoding of labels or types.
+ * One reader serves `readSnapshot` (slurp, the web server) and `Sampler` (poll) alike.
+ */
+export class StatsReader {
+  /** The layouts kept between reads. */
+  readonly cache: LayoutCache;
+
+  constructor(options: { readonly cache?: LayoutCache } = {}) {
+    this.cache = options.cache ?? new LayoutCache();
+  }
+
+  /**
+   * Reads the records `pick` selects (default: all) of the file at `entry.path`. Returns
+   * undefined when it is not a regular file. Throws system errors (ENOENT, EACCES) as they are,
+   * `FileTooLargeError` for more than 64 MiB, and a `DecodeError` naming `entry.file` for bytes
+   * that are not a format v1 file. A kept layout that no longer fits the file (someone rewrote it
+   * in place) is dropped and the file decoded again.
+   */
+  readFile(entry: FileEntry, pick?: PickRecords): StableFileRead | undefined {
+    const options = { path: entry.file };
+    try {
+      return withStatsFile(entry.path, ({ stats, readAt }) => {
+        const first = readAt(0, stats.size);
+        const kept = this.cache.get(stats);
+        if (kept !== undefined) {
+          const read = this.tryKept(readAt, first, kept, pick, options);
+          if (read) return { stats, layout: kept, read };
+          this.cache.delete(stats);
+        }
+        const layout = decodeLayout(first, options);
+        this.cache.set(stats, layout);
+        return { stats, layout, read: readStableRecords(readAt, pick ? pick(layout) : layout, options, first) };
+      }).result;
+    } catch (err) {
+      if (err instanceof DecodeError) throw err.withPath(entry.file);
+      throw err;
+    }
+  }
+
+  /**
+   * Reads one file whole. Never throws for a bad file: a missing or unreadable file, anything but
+   * a regular file, or bytes that are not a format v1 file give a snapshot with one `error`
+   * naming the file.
+   */
+  snapshot(entry: FileEntry): FileSnapshot {
+    const { file } = entry;
+    try {
+      const result = this.readFile(entry);
+      if (!result) return { file, error: new ReadError(file, 'not a regular file') };
+      return { file, records: result.read.records, unstable: result.read.unstable };
+    } catch (err) {
+      if (err instanceof DecodeError) return { file, error: err.withPath(file) };
+      if (err instanceof ReadError) return { file, error: err };
+      return { file, error: new ReadError(file, describeSystemError(err), { cause: err }) };
+    }
+  }
+
+  private tryKept(
+    readAt: ReadAt,
+    first: Uint8Array,
+    layout: readonly RecordLayout[],
+    pick: PickRecords | undefined,
+    options: { path: string },
+  ): StableRead | undefined {
+    const last = layout[layout.length - 1];
+    if (last !== undefined && last.end > first.length) return undefined;
+    try {
+      return readStableRecords(readAt, pick ? pick(layout) : layout, options, first);
+    } catch (err) {
+      if (err instanceof DecodeError) return undefined;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,153 @@
+// Partial results: a real writer process increments one counter in a tight loop (so fast that two
+// reads of it hardly ever agree) next to records that never change. Every reader must still give
+// the steady records, never fail the whole file, and never show a value it did not confirm.
+// Uses the built packages (run `npx tsc -b` first).
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+
+import { runPoll } from '../../src/commands/poll';
+import { runSlurp } from '../../src/commands/slurp';
+import { memoryIo } from '../../src/io';
+import { Sampler } from '../../src/read/poller';
+import { readSnapshot } from '../../src/read/snapshot';
+import { collectFiles } from '../../src/web/collect';
+import { resolveScope } from '../../src/web/scope';
+import { makeTempDir, removeTempDir, requireBuild } from '../util';
+
+jest.setTimeout(30_000);
+
+const HAMMER = path.join(__dirname, '..', 'fixtures', 'hammer-writer.js');
+const STEADY = { 'cold.before': 1.5, 'cold.after': 42, 'cold.name': 'steady' };
+
+let dir: string;
+let writer: ChildProcess;
+let file: string;
+
+beforeAll(async () => {
+  requireBuild();
+  dir = makeTempDir();
+  writer = spawn(process.execPath, [HAMMER, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  file = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    writer.stdout!.on('data', (chunk) => {
+      out += chunk;
+      if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]).file);
+    });
+    writer.once('exit', (code) => reject(new Error(`the hammering writer exited with ${code}`)));
+  });
+});
+
+afterAll(async () => {
+  const exited = new Promise((resolve) => writer.once('exit', resolve));
+  writer.kill('SIGKILL');
+  await exited;
+  removeTempDir(dir);
+});
+
+/** Calls `attempt` until it returns true (the hot counter was caught changing), at most `tries` times. */
+async function untilUnstable(attempt: () => Promise<boolean>, tries = 500): Promise<void> {
+  for (let i = 0; i < tries; i++) if (await attempt()) return;
+  throw new Error(`the hot counter held still in all of ${tries} reads: the writer is not hammering it`);
+}
+
+test('readSnapshot gives every steady record and never a value of the hot counter it did not confirm', async () => {
+  let unstableReads = 0;
+  let last = 0;
+  for (let i = 0; i < 300; i++) {
+    const snapshot = await readSnapshot({ file: 'hammered.mmstats', path: file });
+    if (snapshot.error) throw snapshot.error;
+    const values = Object.fromEntries(snapshot.records.map((record) => [record.label, record.value]));
+    expect(values).toMatchObject(STEADY);
+    expect(snapshot.unstable.map((record) => record.label).filter((label) => label !== 'hot')).toEqual([]);
+    if (snapshot.unstable.length > 0) {
+      unstableReads++;
+      expect(values).not.toHaveProperty('hot');
+    } else {
+      // A confirmed count is whole: it only grows.
+      expect(values.hot).toBeGreaterThanOrEqual(last);
+      last = values.hot as number;
+    }
+  }
+  expect(unstableReads).toBeGreaterThan(0);
+});
+
+test('slurp prints the steady records, marks the hot counter <unstable>, names it on stderr and exits 0', async () => {
+  await untilUnstable(async () => {
+    const io = memoryIo();
+    const code = await runSlurp({ files: [file] }, io);
+    expect(code).toBe(0);
+    expect(io.out).toMatch(/^ {2}cold\.before +1\.5$/m);
+    expect(io.out).toMatch(/^ {2}cold\.after +42$/m);
+    expect(io.out).toMatch(/^ {2}cold\.name +steady$/m);
+    if (!io.out.includes('<unstable>')) return false;
+    expect(io.out).toMatch(/^ {2}hot +<unstable>$/m);
+    expect(io.err).toBe(`mmstats: ${file}: "hot": value changed between every two reads, shown as <unstable>\n`);
+    return true;
+  });
+});
+
+test('slurp --json gives the hot counter as null and lists it as unstable', async () => {
+  await untilUnstable(async () => {
+    const io = memoryIo();
+    expect(await runSlurp({ files: [file], json: true }, io)).toBe(0);
+    const [doc] = JSON.parse(io.out).files;
+    const values = Object.fromEntries(doc.records.map((record: { label: string; value: unknown }) => [record.label, record.value]));
+    expect(values).toMatchObject(STEADY);
+    if (!doc.unstable) return false;
+    expect(doc.unstable).toEqual(['hot']);
+    expect(values.hot).toBeNull();
+    expect(doc.records.map((record: { label: string }) => record.label)).toEqual(['cold.before', 'hot', 'cold.after', 'cold.name']);
+    return true;
+  });
+});
+
+test('the poll sampler keeps the file, with the previous value of a field caught changing', async () => {
+  const sampler = new Sampler({ labels: ['hot', 'cold.after'] });
+  let carried = 0;
+  let previousHot: number | undefined;
+  for (let i = 0; i < 300; i++) {
+    const sample = await sampler.sample([{ file: 'hammered.mmstats', path: file }], i);
+    expect(sample.errors).toEqual([]);
+    expect(sample.files).toHaveLength(1);
+    const [one] = sample.files;
+    expect(one.values.get('cold.after')?.value).toBe(42);
+    const hot = one.values.get('hot')?.value as number | undefined;
+    if (one.unstable.includes('hot') && previousHot !== undefined) {
+      expect(hot).toBe(previousHot);
+      carried++;
+    }
+    if (hot !== undefined) {
+      expect(hot).toBeGreaterThanOrEqual(previousHot ?? 0);
+      previousHot = hot;
+    }
+  }
+  expect(carried).toBeGreaterThan(0);
+});
+
+test('poll prints every row, sums the steady field and says once that it kept a previous value', async () => {
+  const io = memoryIo();
+  const code = await runPoll({ fields: ['cold.after', 'hot'], files: [file], count: 40, delay: 0.005, absolute: true, json: true }, io);
+  expect(code).toBe(0);
+  const rows = io.out.trim().split('\n').map((line) => JSON.parse(line));
+  expect(rows).toHaveLength(40);
+  for (const row of rows) expect(row.values['cold.after']).toBe(42);
+  const notices = io.err.split('\n').filter(Boolean);
+  expect(notices.length).toBeGreaterThan(0);
+  expect(new Set(notices).size).toBe(notices.length);
+  for (const notice of notices) expect(notice).toMatch(/^mmstats: .*hammered\.mmstats: "hot" changed between every two reads: (its previous value is used|left out of the row) \(reported once\)$/);
+});
+
+test('the web collection serves the file without the hot counter and reports it like a skipped file', async () => {
+  const scope = await resolveScope(path.join(dir, '*.mmstats'), {}, dir);
+  await untilUnstable(async () => {
+    const collection = await collectFiles(scope);
+    expect(collection.files).toHaveLength(1);
+    const [served] = collection.files;
+    expect(Object.fromEntries(served.records.map((record) => [record.label, record.value]))).toMatchObject(STEADY);
+    if (served.unstable.length === 0) return false;
+    expect(served.unstable).toEqual(['hot']);
+    expect(served.records.map((record) => record.label)).not.toContain('hot');
+    expect(collection.skipped).toEqual([{ file: 'hammered.mmstats', error: 'record "hot" left out: changed between every two reads' }]);
+    return true;
+  });
+});
