@@ -211,7 +211,9 @@ export class BaseMmStats {
  * `org.nodejs.version` and `sys.created` (Unix time in seconds).
  */
 export class MmStats extends BaseMmStats {
-  static override fields = {
+  // Typed as any schema, not as these six fields: a TypeScript subclass may then declare its own
+  // `static fields` (they add to these) without a static-side type error.
+  static override fields: Readonly<Record<string, FieldDefinition<any>>> = {
     pid: field.staticUInt({ label: 'sys.pid', value: () => process.pid }),
     tid: field.staticInt64({ label: 'sys.tid', value: () => threadId }),
     uid: field.staticUInt64({ label: 'sys.uid', value: () => process.getuid?.() ?? 0 }),

@@ -45,3 +45,15 @@ stats.ok.add(1);
 // @ts-expect-error unknown options are rejected
 field.counter({ lable: 'typo' });
 void Wrong;
+
+// A TypeScript subclass of MmStats may use the plain `static fields` map too (its fields add to the
+// process fields); it declares the instance properties it reads.
+class Jobs extends MmStats {
+  static override fields = { done: field.counter(), last: field.string() };
+  declare readonly done: Counter;
+  declare last: string;
+}
+const jobs = new Jobs({ path: '/tmp' });
+jobs.done.inc();
+jobs.last = 'build';
+void jobs;
