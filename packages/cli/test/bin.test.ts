@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { BIN, double, makeTempDir, ORIGINAL_FIXTURES, PACKAGE_DIR, removeTempDir, requireBuild, writeStatsFile } from './util';
+import { BIN, double, makeTempDir, ORIGINAL_FIXTURES, PACKAGE_DIR, removeTempDir, requireBuild, useTempDir, writeStatsFile } from './util';
 
 let dir: string;
 
@@ -11,13 +11,7 @@ beforeAll(() => {
   requireBuild();
 });
 
-beforeEach(() => {
-  dir = makeTempDir();
-});
-
-afterEach(() => {
-  removeTempDir(dir);
-});
+useTempDir((created) => (dir = created));
 
 function mmstats(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
   const env: Record<string, string | undefined> = { ...process.env, MMSTATS_PATH: undefined, MMSTATS_GLOB: undefined };

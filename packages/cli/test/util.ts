@@ -42,3 +42,19 @@ export function requireBuild(): void {
     throw new Error('packages/cli/dist/main.js is missing: run `npx tsc -b` before these tests');
   }
 }
+
+/**
+ * Gives every test of the calling file a new empty temp directory (passed to `onCreate` before
+ * each test) and removes it after each test.
+ */
+export function useTempDir(onCreate: (dir: string) => void): void {
+  let dir: string | undefined;
+  beforeEach(() => {
+    dir = makeTempDir();
+    onCreate(dir);
+  });
+  afterEach(() => {
+    if (dir !== undefined) removeTempDir(dir);
+    dir = undefined;
+  });
+}

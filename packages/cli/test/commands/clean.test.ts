@@ -6,7 +6,7 @@ import { runClean } from '../../src/commands/clean';
 import { memoryIo } from '../../src/io';
 import { main } from '../../src/main';
 import type { ProcessTable } from '../../src/read/liveness';
-import { BIN, makeTempDir, PACKAGE_DIR, removeTempDir, requireBuild, writeStatsFile } from '../util';
+import { BIN, PACKAGE_DIR, requireBuild, writeStatsFile, useTempDir } from '../util';
 
 const REPO_DIR = path.resolve(PACKAGE_DIR, '..', '..');
 const HAS_PROC = fs.existsSync('/proc/self/stat');
@@ -18,13 +18,7 @@ beforeAll(() => {
   requireBuild();
 });
 
-beforeEach(() => {
-  dir = makeTempDir();
-});
-
-afterEach(() => {
-  removeTempDir(dir);
-});
+useTempDir((created) => (dir = created));
 
 /** Runs a script in a new node process from the repository root (so `require('@mmstats/…')` finds the builds). */
 function nodeScript(script: string) {

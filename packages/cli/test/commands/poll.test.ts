@@ -7,17 +7,10 @@ import type { RecordSpec } from '@mmstats/format';
 import { runPoll } from '../../src/commands/poll';
 import { memoryIo, type MemoryIo } from '../../src/io';
 import { main } from '../../src/main';
-import { BIN, double, makeTempDir, removeTempDir, requireBuild, writeStatsFile } from '../util';
+import { BIN, double, requireBuild, writeStatsFile, useTempDir } from '../util';
 
 let dir: string;
-
-beforeEach(() => {
-  dir = makeTempDir();
-});
-
-afterEach(() => {
-  removeTempDir(dir);
-});
+useTempDir((created) => (dir = created));
 
 function counter(label: string, value: number | bigint): RecordSpec {
   return { label, signature: 'Q', buffered: true, initial: value };

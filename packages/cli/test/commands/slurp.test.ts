@@ -5,17 +5,10 @@ import type { RecordSpec } from '@mmstats/format';
 
 import { runSlurp } from '../../src/commands/slurp';
 import { memoryIo } from '../../src/io';
-import { double, makeTempDir, ORIGINAL_FIXTURES, removeTempDir, writeStatsFile } from '../util';
+import { double, ORIGINAL_FIXTURES, writeStatsFile, useTempDir } from '../util';
 
 let dir: string;
-
-beforeEach(() => {
-  dir = makeTempDir();
-});
-
-afterEach(() => {
-  removeTempDir(dir);
-});
+useTempDir((created) => (dir = created));
 
 /** One record of every type signature, with values at the edges of their ranges. */
 const EVERY_SIGNATURE: RecordSpec[] = [

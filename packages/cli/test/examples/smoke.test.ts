@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { makeTempDir, PACKAGE_DIR, removeTempDir, requireBuild } from '../util';
+import { PACKAGE_DIR, requireBuild, useTempDir } from '../util';
 
 const ROOT = path.resolve(PACKAGE_DIR, '..', '..');
 const SMOKE = path.join(ROOT, 'scripts', 'smoke.sh');
@@ -17,13 +17,7 @@ beforeAll(() => {
   requireBuild();
 });
 
-beforeEach(() => {
-  dir = makeTempDir();
-});
-
-afterEach(() => {
-  removeTempDir(dir);
-});
+useTempDir((created) => (dir = created));
 
 function smoke(args: string[], golden?: string) {
   const env: Record<string, string | undefined> = { ...process.env, MMSTATS_SMOKE_GOLDEN: golden };

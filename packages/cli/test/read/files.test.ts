@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { compareCodePoints, compileSegment, defaultDirectory, expandGlob, selectFiles } from '../../src/read/files';
-import { makeTempDir, removeTempDir } from '../util';
+import { removeTempDir, useTempDir } from '../util';
 
 let dir: string;
 
@@ -15,13 +15,7 @@ function touch(...names: string[]): void {
   }
 }
 
-beforeEach(() => {
-  dir = makeTempDir();
-});
-
-afterEach(() => {
-  removeTempDir(dir);
-});
+useTempDir((created) => (dir = created));
 
 describe('compileSegment', () => {
   test.each<[string, string, boolean]>([

@@ -3,17 +3,10 @@ import * as path from 'node:path';
 
 import { LayoutCache } from '../../src/read/layout-cache';
 import { StatsReader } from '../../src/read/stats-reader';
-import { double, makeTempDir, removeTempDir, writeStatsFile } from '../util';
+import { double, writeStatsFile, useTempDir } from '../util';
 
 let dir: string;
-
-beforeEach(() => {
-  dir = makeTempDir();
-});
-
-afterEach(() => {
-  removeTempDir(dir);
-});
+useTempDir((created) => (dir = created));
 
 function entry(file: string) {
   return { file, path: path.join(dir, file) };

@@ -12,19 +12,12 @@ import {
   type ProcessStatus,
   type ProcessTable,
 } from '../../src/read/liveness';
-import { makeTempDir, removeTempDir } from '../util';
+import { removeTempDir, useTempDir } from '../util';
 
 const HAS_PROC = fs.existsSync('/proc/self/stat');
 
 let dir: string;
-
-beforeEach(() => {
-  dir = makeTempDir();
-});
-
-afterEach(() => {
-  removeTempDir(dir);
-});
+useTempDir((created) => (dir = created));
 
 /** The pid of a process that has exited and been reaped. */
 function deadPid(): number {

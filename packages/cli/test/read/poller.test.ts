@@ -237,7 +237,7 @@ describe('computeTick', () => {
       const kind = typeof value === 'string' ? 'string' : typeof value === 'boolean' ? 'bool' : Number.isInteger(value) || typeof value === 'bigint' ? 'uint' : 'float';
       map.set(label, { value, kind });
     }
-    return { file: name, path: `/d/${name}`, identity, values: map };
+    return { file: name, path: `/d/${name}`, identity, values: map, unstable: [] };
   }
 
   function sample(time: number, files: FileSample[], unreadable: string[] = []): Sample {

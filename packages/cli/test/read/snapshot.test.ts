@@ -5,17 +5,10 @@ import { DecodeError, encodeFile } from '@mmstats/format';
 
 import { ReadError } from '../../src/errors';
 import { readSnapshot } from '../../src/read/snapshot';
-import { double, makeTempDir, ORIGINAL_FIXTURES, removeTempDir, writeStatsFile } from '../util';
+import { double, ORIGINAL_FIXTURES, writeStatsFile, useTempDir } from '../util';
 
 let dir: string;
-
-beforeEach(() => {
-  dir = makeTempDir();
-});
-
-afterEach(() => {
-  removeTempDir(dir);
-});
+useTempDir((created) => (dir = created));
 
 function entry(file: string) {
   return { file, path: path.resolve(dir, file) };

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// (the DOM types above are for the page.evaluate callbacks, which run in the browser)
 // The dashboard in a real headless Chromium (Debian's `chromium`, driven by playwright-core)
 // against real writer processes.
 import * as fs from 'node:fs';
