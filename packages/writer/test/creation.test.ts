@@ -3,14 +3,15 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { BaseMmStats, field, MapError, SchemaError } from '@mmstats/writer';
+import { BaseMmStats, field, MapError, SchemaError, type Counter } from '@mmstats/writer';
 import { tempDir } from './util';
 
 const REPO_DIR = join(__dirname, '../../..');
 const dir = tempDir();
 
 class Small extends BaseMmStats {
-  static fields = { hits: field.counter() };
+  static override fields = { hits: field.counter() };
+  declare readonly hits: Counter;
 }
 
 /** Runs `script` in a new node process from the repository root; returns its trimmed output. */
@@ -85,7 +86,7 @@ describe('no room for the file', () => {
 
   (mounted ? test : test.skip)('a full file system (64 KiB tmpfs): MapError ENOSPC, no partial file, a small file still fits', () => {
     class Big extends BaseMmStats {
-      static fields = { hits: field.counter(), text: field.string({ size: 64 * 4096 }) };
+      static override fields = { hits: field.counter(), text: field.string({ size: 64 * 4096 }) };
     }
     let error: unknown;
     try {

@@ -150,7 +150,7 @@ describe('value fields', () => {
 
 describe('strings', () => {
   class Text extends BaseMmStats {
-    static fields = { s: field.string({ size: 8 }) };
+    static override fields = { s: field.string({ size: 8 }) };
   }
   const t = new Text(options()) as Text & Any;
   const raw = () => {
@@ -333,7 +333,7 @@ describe('MmStats', () => {
 
   test('user fields come after the inherited process fields', () => {
     class App extends MmStats {
-      static fields = { requests: field.counter() };
+      static override fields = { requests: field.counter() };
     }
     const labels = readStats(new App(options()).filename).map((r) => r.label);
     expect(labels.at(-1)).toBe('requests');

@@ -2,15 +2,17 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BaseMmStats, field, MapError, MmstatsError, SchemaError, type Counter } from '@mmstats/writer';
+import { BaseMmStats, field, MapError, MmstatsError, SchemaError, type Counter, type FieldDefinition } from '@mmstats/writer';
 import { readStats, tempDir, valuesOf } from './util';
 
 const dir = tempDir();
 let n = 0;
 const options = () => ({ path: dir, filename: `model-${++n}.mmstats` });
 
+// Typed as any schema, so that subclasses may declare static fields of their own.
 class One extends BaseMmStats {
-  static fields = { hits: field.counter() };
+  static override fields: Readonly<Record<string, FieldDefinition<any>>> = { hits: field.counter() };
+  declare readonly hits: Counter;
 }
 type Any = Record<string, any>;
 
@@ -27,7 +29,7 @@ describe('labels', () => {
 
   test('labelPrefix is prepended to every label, inherited ones included', () => {
     class Child extends One {
-      static fields = { misses: field.counter() };
+      static override fields = { misses: field.counter() };
     }
     const s = new Child({ ...options(), labelPrefix: 'web.' });
     expect(readStats(s.filename).map((r) => r.label)).toEqual(['web.hits', 'web.misses']);
@@ -39,7 +41,7 @@ describe('labels', () => {
       @field.double() accessor a!: number;
     }
     class Leaf extends Mid {
-      static fields = { z: field.bool(), y: field.bool() };
+      static override fields = { z: field.bool(), y: field.bool() };
     }
     expect(readStats(new Leaf(options()).filename).map((r) => r.label)).toEqual(['hits', 'b', 'a', 'z', 'y']);
   });
@@ -47,11 +49,11 @@ describe('labels', () => {
   test('a label of any length up to 65,535 bytes works, a longer prefixed one is a SchemaError', () => {
     const long = 'x'.repeat(300);
     class Long extends BaseMmStats {
-      static fields = { v: field.double({ label: long }) };
+      static override fields = { v: field.double({ label: long }) };
     }
     expect(readStats(new Long(options()).filename)[0].label).toBe(long);
     class Huge extends BaseMmStats {
-      static fields = { v: field.double({ label: 'é'.repeat(30000) }) };
+      static override fields = { v: field.double({ label: 'é'.repeat(30000) }) };
     }
     expect(() => new Huge({ ...options(), labelPrefix: 'p'.repeat(6000) })).toThrow(SchemaError);
   });
@@ -62,10 +64,10 @@ describe('accessors', () => {
     class Mid extends One {
       @field.double() accessor ratio!: number;
       @field.counter() accessor misses!: Counter;
-      static fields = { name: field.string({ size: 8 }) };
+      static override fields: typeof One.fields = { name: field.string({ size: 8 }) };
     }
     class Leaf extends Mid {
-      static fields = { up: field.bool(), level: field.int() };
+      static override fields = { up: field.bool(), level: field.int() };
       @field.uint() accessor size!: number;
     }
     const leaf = new Leaf(options()) as Leaf & Any;
@@ -99,7 +101,7 @@ describe('accessors', () => {
   test('decorated accessors stay non-enumerable, static fields ones are enumerable', () => {
     class Both extends BaseMmStats {
       @field.double() accessor load!: number;
-      static fields = { hits: field.counter() };
+      static override fields = { hits: field.counter() };
     }
     new Both(options());
     expect(Object.getOwnPropertyDescriptor(Both.prototype, 'load')?.enumerable).toBe(false);
@@ -141,28 +143,28 @@ describe('declaration errors are SchemaErrors at definition or construction time
 
   test('a duplicate label', () => {
     class Dup extends BaseMmStats {
-      static fields = { a: field.counter({ label: 'x' }), b: field.counter({ label: 'x' }) };
+      static override fields = { a: field.counter({ label: 'x' }), b: field.counter({ label: 'x' }) };
     }
     expect(() => new Dup(options())).toThrow(/fields a and b both use the label "x"/);
   });
 
   test('a field redeclared by a subclass', () => {
     class Again extends One {
-      static fields = { hits: field.counter() };
+      static override fields = { hits: field.counter() };
     }
     expect(() => new Again(options())).toThrow(/field hits is declared twice/);
   });
 
   test('a field named like a BaseMmStats member', () => {
     class Clash extends BaseMmStats {
-      static fields = { remove: field.counter() };
+      static override fields = { remove: field.counter() };
     }
     expect(() => new Clash(options())).toThrow(/cannot be named remove/);
   });
 
   test('something other than a field definition in static fields', () => {
     class Wrong extends BaseMmStats {
-      static fields = { a: 5 } as any;
+      static override fields = { a: 5 } as any;
     }
     expect(() => new Wrong(options())).toThrow(/Wrong.fields.a must be a field definition/);
   });
@@ -174,7 +176,7 @@ describe('declaration errors are SchemaErrors at definition or construction time
 
   test('a static value function that throws names the field', () => {
     class Bad extends BaseMmStats {
-      static fields = {
+      static override fields = {
         v: field.staticUInt({
           value: () => {
             throw new Error('no');
@@ -194,7 +196,7 @@ describe('declaration errors are SchemaErrors at definition or construction time
 describe('file placement', () => {
   test('the file is one page when the records fit, else whole pages', () => {
     class Big extends BaseMmStats {
-      static fields = { a: field.string({ size: 5000 }) };
+      static override fields = { a: field.string({ size: 5000 }) };
     }
     expect(statSync(new One(options()).filename).size).toBe(4096);
     const big = new Big(options());
@@ -273,6 +275,7 @@ describe('file placement', () => {
       } catch (e) {
         return e as MapError;
       }
+      return undefined;
     })();
     expect(error).toBeInstanceOf(MapError);
     expect(error!.message).toBe(`${join(missing, 'x.mmstats')}: cannot create stats file: directory does not exist (ENOENT)`);

@@ -9,7 +9,7 @@ const dir = tempDir();
 const DECODER = join(__dirname, '../../format/test/spec_decoder.py');
 
 class EveryType extends EveryFieldType {
-  static fields = { nan: field.double(), negInf: field.double() };
+  static override fields = { nan: field.double(), negInf: field.double() };
 }
 
 

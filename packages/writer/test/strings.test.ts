@@ -9,7 +9,7 @@ const dir = tempDir();
 const SPEC_DECODER = join(__dirname, '../../format/test/spec_decoder.py');
 
 class Texts extends BaseMmStats {
-  static fields = {
+  static override fields = {
     inPlace: field.string({ size: 8 }),
     buffered: field.string({ size: 8, buffered: true }),
   };

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeFile, type DecodedRecord } from '@mmstats/format';
-import { BaseMmStats, field } from '@mmstats/writer';
+import { BaseMmStats, field, type FieldDefinition } from '@mmstats/writer';
 
 /** A fresh temporary directory, removed after the current test file. */
 export function tempDir(): string {
@@ -25,7 +25,8 @@ export const FIXTURE = join(__dirname, '../../format/test/fixtures/original/basi
 
 /** A stats class with one field of every type, statics set to values at the edges of their range. */
 export class EveryFieldType extends BaseMmStats {
-  static fields = {
+  // Typed as any schema, so that subclasses may add fields.
+  static override fields: Readonly<Record<string, FieldDefinition<any>>> = {
     counter: field.counter(),
     uint64: field.uint64(),
     uint: field.uint(),

@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // (the DOM types above are for the page.evaluate callbacks, which run in the browser)
 // The dashboard in a real headless Chromium (Debian's `chromium`, driven by playwright-core)
 // against real writer processes.

@@ -28,6 +28,7 @@ describe('query parameters', () => {
       } catch (err) {
         return err;
       }
+      return undefined;
     })();
     expect(error).toBeInstanceOf(BadRequestError);
     expect((error as BadRequestError).status).toBe(400);

@@ -8,9 +8,10 @@ const dir = tempDir();
 test('flush() works when the package is loaded twice in one process', () => {
   for (const name of ['first', 'second']) {
     jest.isolateModules(() => {
-      const { BaseMmStats, field } = require('@mmstats/writer');
+      const { BaseMmStats, field } = require('@mmstats/writer') as typeof import('@mmstats/writer');
       class S extends BaseMmStats {
-        static fields = { hits: field.counter() };
+        static override fields = { hits: field.counter() };
+        declare readonly hits: import('@mmstats/writer').Counter;
       }
       const s = new S({ path: dir, filename: `${name}.mmstats` });
       s.hits.inc();
