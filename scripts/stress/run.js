@@ -56,7 +56,13 @@ async function runStress({ reads = 1e7, readers = 3, maxCopies, phases = ['stabl
       const share = Math.ceil(reads / readers);
       const args = [file, phase, String(share), ...(maxCopies ? [String(maxCopies)] : [])];
       const children = Array.from({ length: readers }, (_, i) => fork(READER, args, { stdio: 'inherit' }));
-      const results = await Promise.all(children.map((child, i) => nextMessage(child, `reader ${i + 1}`)));
+      let results;
+      try {
+        results = await Promise.all(children.map((child, i) => nextMessage(child, `reader ${i + 1}`)));
+      } finally {
+        // One reader failing rejects at once: stop the others rather than leave them running.
+        for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill();
+      }
       summaries.push(total(phase, results, Number(process.hrtime.bigint() - started) / 1e9));
     }
     writer.send('stop');
@@ -94,14 +100,14 @@ function parseArgs(argv) {
   const options = { phases: ['stable', 'naive', 'per-field'] };
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i];
-    const number = () => {
+    const number = (least) => {
       const value = Number(argv[++i]);
-      if (!Number.isInteger(value) || value < 1) throw new Error(`${name} needs a whole number, got ${argv[i]}`);
+      if (!Number.isInteger(value) || value < least) throw new Error(`${name} needs a whole number of at least ${least}, got ${argv[i]}`);
       return value;
     };
-    if (name === '--reads') options.reads = number();
-    else if (name === '--readers') options.readers = number();
-    else if (name === '--max-copies') options.maxCopies = number();
+    if (name === '--reads') options.reads = number(1);
+    else if (name === '--readers') options.readers = number(1);
+    else if (name === '--max-copies') options.maxCopies = number(2); // a value is confirmed by two copies
     else if (name === '--stable-only') options.phases = ['stable'];
     else throw new Error(`unknown option ${name}`);
   }

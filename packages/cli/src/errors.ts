@@ -33,12 +33,19 @@ export function describeError(err: unknown, verbose = false): string {
     let prefix = '';
     for (let depth = 0; cause !== undefined && depth < 10; depth++) {
       const { stack, cause: next } = (cause ?? {}) as { stack?: unknown; cause?: unknown };
-      text += prefix + (typeof stack === 'string' ? stack : messageOf(cause)) + '\n';
+      text += prefix + (typeof stack === 'string' ? escapeStack(stack, messageOf(cause)) : escapeControls(messageOf(cause))) + '\n';
       prefix = 'Caused by: ';
       cause = next;
     }
   }
   return text;
+}
+
+// A stack starts with the message, which may hold a newline of its own: escape the message as a
+// whole first, so that it cannot start a line, then each line of the trace.
+function escapeStack(stack: string, message: string): string {
+  const escaped = message === '' ? stack : stack.replace(message, () => escapeControls(message));
+  return escaped.split('\n').map(escapeControls).join('\n');
 }
 
 // Duck-typed: errors from another realm (Node's own, seen from a test sandbox) fail `instanceof Error`.

@@ -57,3 +57,11 @@ export function withJson<T>(yargs: Argv<T>) {
     default: false,
   });
 }
+
+/**
+ * The last of an option's values: yargs gives an array when an option is repeated
+ * (`--delay 1 --delay 2`), and the last one given wins, as in most command-line tools.
+ */
+export function lastOf<T>(value: T | readonly T[]): T {
+  return Array.isArray(value) ? (value[value.length - 1] as T) : (value as T);
+}

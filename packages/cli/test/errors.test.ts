@@ -17,6 +17,14 @@ describe('describeError', () => {
     expect(text.split('\n')).toHaveLength(2);
   });
 
+  it('escapes the message inside the stack too, so --verbose cannot be made to forge a line', () => {
+    const text = describeError(new ReadError('a\nmmstats: all good.mmstats', 'not a regular file'), true);
+    const lines = text.split('\n');
+    expect(lines.filter((line) => line.startsWith('mmstats: all good'))).toEqual([]);
+    expect(lines[1]).toBe('ReadError: a\\nmmstats: all good.mmstats: not a regular file');
+    expect(lines.slice(2).every((line) => line === '' || line.startsWith('    at '))).toBe(true);
+  });
+
   it('adds the stack and its causes with verbose', () => {
     const cause = new Error('inner');
     const text = describeError(new DecodeError('bad header', { offset: 0, path: 'a.mmstats' }, { cause }), true);

@@ -1,6 +1,7 @@
 import { FORMAT_VERSION, UNBUFFERED } from './constants';
 import { DecodeError } from './errors';
 import type { RecordLayout } from './layout';
+import { safeJsonString } from './quote';
 import { decodeUtf8, fixedTypeOfByte, parseTypeSignature, readSlot, stringSizeOf, stringType, type StatValue, type TypeInfo } from './types';
 
 /**
@@ -43,23 +44,14 @@ function hexByte(n: number): string {
   return '0x' + n.toString(16).padStart(2, '0');
 }
 
-// JSON.stringify escapes C0 controls; DEL, C1 controls, line separators and bidirectional
-// controls it leaves raw, and a terminal showing the message would act on some of them.
-const RAW_IN_JSON = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/** Text from a file as a JSON string literal with nothing a terminal acts on. */
-function quotedText(text: string): string {
-  return JSON.stringify(text).replace(RAW_IN_JSON, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
 function printable(bytes: Uint8Array): string {
-  const text = quotedText(decodeUtf8(bytes.subarray(0, 40)));
+  const text = safeJsonString(decodeUtf8(bytes.subarray(0, 40)));
   return bytes.length > 40 ? `${text}… (${bytes.length} bytes)` : text;
 }
 
 /** A label for an error message: quoted, escaped and cut short, as labels come from other processes. */
 function quoted(label: string): string {
-  const text = quotedText(label.slice(0, 40));
+  const text = safeJsonString(label.slice(0, 40));
   return label.length > 40 ? `${text}…` : text;
 }
 

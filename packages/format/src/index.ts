@@ -38,6 +38,7 @@ export type { RecordSpec, EncodeOptions, FilePlan } from './encode';
 // Decoding (readers)
 export { decodeLayout, decodeFile, readValue, toDataView, DEFAULT_MAX_RECORDS } from './decode';
 export type { DecodeOptions, DecodedRecord } from './decode';
+export { safeJsonString } from './quote';
 
 // The read protocol of our tools (SPEC.md §8.3): values confirmed by two identical copies
 export { readStableFile, readStableRecords, DEFAULT_MAX_COPIES } from './stable';

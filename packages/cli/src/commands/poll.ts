@@ -2,10 +2,11 @@ import type { Argv, CommandModule } from 'yargs';
 
 import { describeError, UsageError } from '../errors';
 import type { Io } from '../io';
-import { fileArguments, withFileSelection, withJson } from '../options';
+import { fileArguments, lastOf, withFileSelection, withJson } from '../options';
 import { selectFiles } from '../read/files';
 import { computeTick, missingLabels, Sampler, type PollMode, type Sample } from '../read/poller';
 import { escapeControls } from '../render/escape';
+import { quoteLabel } from '../render/labels';
 import { formatCell, growWidths, renderHeader, renderLine, renderTickJson } from '../render/table';
 
 /** How often the header repeats when standard output is not a terminal (or its height is unknown). */
@@ -140,7 +141,7 @@ function unstableNotices(sample: Sample): string[] {
     for (const label of file.unstable) {
       const kept = file.values.has(label);
       const used = kept ? 'its previous value is used' : 'left out of the row';
-      notices.push(escapeControls(`mmstats: ${file.file}: ${quote(label)} changed between every two reads: ${used} (reported once)`) + '\n');
+      notices.push(escapeControls(`mmstats: ${file.file}: ${quoteLabel(label)} changed between every two reads: ${used} (reported once)`) + '\n');
     }
   }
   return notices;
@@ -156,27 +157,18 @@ function firstRowFailure(
   reportedErrors: boolean,
 ): string | undefined {
   if (sample.files.length === 0) {
-    const filter = options.filter?.length ? ` with a label starting with ${options.filter.map(quote).join(' or ')}` : '';
+    const filter = options.filter?.length ? ` with a label starting with ${options.filter.map(quoteLabel).join(' or ')}` : '';
     const where = searched ?? (options.files ?? []).join(' ');
     return reportedErrors && !filter ? undefined : `mmstats: no mmstats files${filter} found (searched ${where})\n`;
   }
   const missing = missingLabels(sample, labels);
   if (missing.length === 0) return undefined;
-  const names = missing.map((label) => quote(headers[labels.indexOf(label)]));
-  const full = options.prefix ? ` (label${missing.length > 1 ? 's' : ''} ${missing.map(quote).join(', ')})` : '';
+  const names = missing.map((label) => quoteLabel(headers[labels.indexOf(label)]));
+  const full = options.prefix ? ` (label${missing.length > 1 ? 's' : ''} ${missing.map(quoteLabel).join(', ')})` : '';
   const shown = sample.files.slice(0, 5).map((file) => file.file);
   const more = sample.files.length > shown.length ? `, and ${sample.files.length - shown.length} more` : '';
   const count = sample.files.length === 1 ? '1 file' : `${sample.files.length} files`;
   return `mmstats: unknown field${missing.length > 1 ? 's' : ''} ${names.join(', ')}${full}: not in any of ${count} read: ${shown.join(', ')}${more}\n`;
-}
-
-function quote(text: string): string {
-  const shown = text.length > 60 ? text.slice(0, 60) + '…' : text;
-  return JSON.stringify(shown);
-}
-
-function lastOf(value: unknown): unknown {
-  return Array.isArray(value) ? value[value.length - 1] : value;
 }
 
 function builder(yargs: Argv) {

@@ -8,6 +8,7 @@ import { filterRecords } from '../read/filter';
 import { compareCodePoints, selectFiles } from '../read/files';
 import { readSnapshot, type FileSnapshot } from '../read/snapshot';
 import { escapeControls } from '../render/escape';
+import { quoteLabels } from '../render/labels';
 import { fileJson, renderJson, type JsonValue } from '../render/json';
 import { renderFileText, UNSTABLE_MARKER, type ShownRecord } from '../render/text';
 
@@ -57,7 +58,7 @@ export async function runSlurp(options: SlurpOptions, io: Io): Promise<number> {
     const snapshot = await item.read();
     if (snapshot.error) {
       failed = true;
-      io.stderr(errorText(snapshot.error, options.verbose));
+      io.stderr(describeError(snapshot.error, options.verbose));
       if (options.json) json.push(fileJson(snapshot));
       continue;
     }
@@ -80,25 +81,10 @@ function inFileOrder(records: readonly ShownRecord[], unstable: readonly RecordL
 
 /** One line naming the records of `file` that no two copies agreed on, control characters escaped. */
 function unstableText(file: string, unstable: readonly ShownRecord[], json = false): string {
-  const names = unstable
-    .slice(0, 5)
-    .map((record) => JSON.stringify(record.label.length > 60 ? record.label.slice(0, 60) + '…' : record.label))
-    .join(', ');
-  const more = unstable.length > 5 ? ` and ${unstable.length - 5} more` : '';
+  const names = quoteLabels(unstable.map((record) => record.label));
   const what = unstable.length === 1 ? 'value changed' : 'values changed';
   const shown = json ? 'null' : UNSTABLE_MARKER;
-  return escapeControls(`mmstats: ${file}: ${names}${more}: ${what} between every two reads, shown as ${shown}`) + '\n';
-}
-
-/**
- * The standard error text of a failed file with its control characters escaped: the file name
- * comes from a directory anyone may write to. The one-line message stays one line; a stack
- * (`--verbose`) keeps its line breaks.
- */
-function errorText(error: unknown, verbose = false): string {
-  const text = describeError(error, verbose);
-  if (verbose) return text.split('\n').map(escapeControls).join('\n');
-  return escapeControls(text.slice(0, -1)) + '\n';
+  return escapeControls(`mmstats: ${file}: ${names}: ${what} between every two reads, shown as ${shown}`) + '\n';
 }
 
 function builder(yargs: Argv) {

@@ -29,17 +29,8 @@ export function escapeControls(text: string): string {
   return UNSAFE.test(text) ? text.replace(UNSAFE, visible) : text;
 }
 
-// JSON.stringify escapes C0 controls already; these others it leaves raw.
-const UNSAFE_IN_JSON = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
 /**
  * A JSON string literal like `JSON.stringify(text)`, with DEL, C1 controls, line separators and
- * bidirectional controls written as `\uNNNN` too: the same value for any JSON parser, and nothing
- * a terminal acts on.
+ * bidirectional controls written as `\uNNNN` too (the format package's `safeJsonString`).
  */
-export function jsonString(text: string): string {
-  const literal = JSON.stringify(text);
-  UNSAFE_IN_JSON.lastIndex = 0;
-  if (!UNSAFE_IN_JSON.test(literal)) return literal;
-  return literal.replace(UNSAFE_IN_JSON, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+export { safeJsonString as jsonString } from '@mmstats/format';

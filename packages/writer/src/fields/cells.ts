@@ -37,7 +37,8 @@ export abstract class Cell implements Bound {
  * number on every write (measured: 8 ns and a garbage collection every few milliseconds, against
  * 2.5 ns and none), so each subclass shifts `wb` by its slot size instead.
  */
-abstract class BufferedCell extends Cell {
+/** @internal A record with two slots and a write index (SPEC.md §7.2); slot 1 follows slot 0. */
+export abstract class BufferedCell extends Cell {
   protected readonly slot0: number;
   protected readonly wbAt: number;
   protected wb: number;

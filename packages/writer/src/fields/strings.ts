@@ -1,7 +1,7 @@
 // The string cells live apart from the numeric cells: their write protocol (SPEC.md §7) has no
 // place on the numeric hot path.
 import type { RecordLayout } from '@mmstats/format';
-import { Cell } from './cells';
+import { BufferedCell, Cell } from './cells';
 import type { Memory } from './memory';
 
 /**
@@ -40,22 +40,14 @@ export class StringCell extends Cell {
  * not reading, with the same bytes and NUL as in place, then the write index flips (SPEC.md §7.2),
  * so a reader never sees a mix of two strings. Any format v1 reader reads it (§4.4).
  */
-export class BufferedStringCell extends Cell {
+export class BufferedStringCell extends BufferedCell {
   private buffer: Buffer;
-  private readonly slot0: number;
-  private readonly slot1: number;
-  private readonly wbAt: number;
   private readonly size: number;
-  private wb: number;
 
   constructor(memory: Memory, record: RecordLayout) {
     super(memory, record);
     this.buffer = memory.buffer;
-    this.slot0 = record.slotOffsets[0];
-    this.slot1 = record.slotOffsets[1];
-    this.wbAt = record.writeIndexOffset;
     this.size = record.type.size;
-    this.wb = memory.bytes[record.writeIndexOffset];
   }
 
   override rebind(memory: Memory): void {
@@ -65,10 +57,11 @@ export class BufferedStringCell extends Cell {
 
   set(value: string): void {
     const text = typeof value === 'string' ? value : String(value);
-    const at = this.wb === 0 ? this.slot0 : this.slot1;
+    const wb = this.wb;
+    const at = this.slot0 + wb * this.size;
     const written = this.buffer.write(text, at, this.size, 'utf8');
     if (written < this.size) this.bytes[at + written] = 0;
-    this.wb ^= 1;
-    this.bytes[this.wbAt] = this.wb; // after the text: a reader switches slots only once it is whole
+    this.wb = wb ^ 1;
+    this.bytes[this.wbAt] = wb ^ 1; // after the text: a reader switches slots only once it is whole
   }
 }
