@@ -60,3 +60,5 @@ export type { Aggregation } from './web/aggregate';
 export { renderExposition, metricName, prefersOpenMetrics, TEXT_FORMAT, OPENMETRICS_FORMAT, METRIC_PREFIX } from './web/prometheus';
 export type { ExpositionOptions } from './web/prometheus';
 export { BadRequestError } from './web/errors';
+export { toProcessId, MAX_PID, PID_SUFFIX } from './read/liveness';
+export { ReplacedFileError } from './read/confine';

@@ -8,6 +8,7 @@
   const MAX_INTERVAL_MS = 10000;
   const MAX_POINTS = 600;
   const COLORS = ['#2a6fdb', '#d9480f', '#2b8a3e', '#862e9c', '#c92a2a', '#1098ad'];
+  const { rateStep, toNumber } = self.mmstatsRates; // rates.js, loaded first
 
   const $ = (id) => document.getElementById(id);
   const rows = new Map(); // label -> { tr, pick, value, perFile, group }
@@ -31,11 +32,6 @@
     if (/^\d+s$/.test(type)) return 'text';
     if (type === '?') return 'bool';
     return 'number';
-  }
-
-  function toNumber(value) {
-    if (typeof value === 'boolean') return value ? 1 : 0;
-    return Number(value); // "NaN", "Infinity" and "-Infinity" arrive as strings
   }
 
   function formatNumber(n) {
@@ -208,7 +204,10 @@
     box.append(head, plotArea);
     $('charts').append(box);
     const color = COLORS[charts.size % COLORS.length];
-    const state = { label, rate: counter, xs: [], ys: [], box, mode, plot: null };
+    // known: each file's last value of the label, for rates; taken from the last snapshot, so
+    // that the first point is already a rate.
+    const state = { label, rate: counter, xs: [], ys: [], known: new Map(), box, mode, plot: null };
+    const startRates = () => { state.known = previous ? rateStep(label, previous, undefined, new Map()).known : new Map(); };
     const makePlot = () => {
       if (state.plot) state.plot.destroy();
       plotArea.replaceChildren();
@@ -225,10 +224,12 @@
       state.xs = [];
       state.ys = [];
       box.dataset.points = '0';
+      startRates();
       setMode();
       makePlot();
     });
     close.addEventListener('click', () => removeChart(label));
+    startRates();
     setMode();
     charts.set(label, state);
     makePlot();
@@ -248,32 +249,13 @@
     $('charts-hint').hidden = charts.size > 0;
   }
 
-  /**
-   * A label's rate between two snapshots: each file's own growth (a file that went away adds
-   * nothing, a new one its whole value, as its process started counting at zero), per second.
-   */
-  function rateOf(label, current, before) {
-    if (!before) return null;
-    const seconds = current.time - before.time;
-    if (!(seconds > 0)) return null;
-    const old = new Map();
-    for (const file of before.files) old.set(file.file + '\0' + file.pid, file);
-    let growth = 0;
-    for (const file of current.files) {
-      const record = file.records.find((r) => r.label === label);
-      if (!record) continue;
-      const was = old.get(file.file + '\0' + file.pid);
-      const wasRecord = was && was.records.find((r) => r.label === label);
-      growth += toNumber(record.value) - (wasRecord ? toNumber(wasRecord.value) : 0);
-    }
-    return growth / seconds;
-  }
-
   function updateCharts(snapshot, entriesByLabel) {
     for (const state of charts.values()) {
       const entries = entriesByLabel.get(state.label);
+      const step = rateStep(state.label, snapshot, previous, state.known);
+      state.known = step.known;
       let y = null;
-      if (entries) y = state.rate ? rateOf(state.label, snapshot, previous) : entries.reduce((sum, e) => sum + toNumber(e.value), 0);
+      if (entries) y = state.rate ? step.rate : entries.reduce((sum, e) => sum + toNumber(e.value), 0);
       if (state.rate && y === null && state.xs.length === 0) continue; // no rate before a second sample
       state.xs.push(snapshot.time);
       state.ys.push(y);

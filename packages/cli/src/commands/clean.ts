@@ -7,7 +7,8 @@ import type { Argv, CommandModule } from 'yargs';
 import type { Io } from '../io';
 import { fileArguments, withFileSelection } from '../options';
 import { compareCodePoints, selectFiles, type FileEntry } from '../read/files';
-import { checkLiveness, systemProcessTable, type ProcessTable } from '../read/liveness';
+import { sameFile } from '../read/confine';
+import { checkLiveness, PID_SUFFIX, systemProcessTable, toProcessId, type ProcessTable } from '../read/liveness';
 import { describeSystemError, readRegularFile } from '../read/regular-file';
 import {
   countResults,
@@ -27,9 +28,6 @@ export interface CleanOptions {
   /** Print one JSON document instead of text. Defaults to false. */
   readonly json?: boolean;
 }
-
-/** The label suffix naming the writing process, as in the original `cleanstats`. */
-const PID_SUFFIX = 'sys.pid';
 
 /**
  * `mmstats clean`: removes the files of processes that are gone, or whose pid now belongs to a
@@ -122,7 +120,7 @@ async function cleanFile(entry: FileEntry, options: CleanFileOptions): Promise<C
 
   const pidRecord = records.filter((r) => r.label.endsWith(PID_SUFFIX)).pop();
   if (!pidRecord) return skipped(`no ${PID_SUFFIX} record`);
-  const pid = toPid(pidRecord.value);
+  const pid = toProcessId(pidRecord.value);
   if (pid === undefined) return skipped(`invalid ${pidRecord.label}: ${showValue(pidRecord.value)}`);
   // The creation time that goes with this pid: same label prefix (`web.sys.pid`, `web.sys.created`).
   const createdLabel = pidRecord.label.slice(0, -PID_SUFFIX.length) + 'sys.created';
@@ -164,17 +162,6 @@ async function remove(entry: FileEntry, before: Stats, reason: string, pid: numb
     return { file, action: 'failed', reason: `cannot remove: ${describeSystemError(err)}`, pid };
   }
   return { file, action: 'removed', reason, pid };
-}
-
-function sameFile(a: Stats, b: Stats): boolean {
-  return a.dev === b.dev && a.ino === b.ino;
-}
-
-/** A `sys.pid` value as a process id (1 to 2³¹−1), or undefined: 0 and −1 would address groups. */
-function toPid(value: StatValue): number | undefined {
-  if (typeof value !== 'number' && typeof value !== 'bigint') return undefined;
-  const n = Number(value);
-  return Number.isInteger(n) && n >= 1 && n <= 0x7fffffff ? n : undefined;
 }
 
 function showValue(value: StatValue): string {

@@ -2,6 +2,8 @@ import type { Argv, CommandModule } from 'yargs';
 
 import { UsageError } from '../errors';
 import type { Io } from '../io';
+import { lastOf } from '../options';
+import { escapeControls } from '../render/escape';
 import { resolveScope } from '../web/scope';
 import { DEFAULT_HOST, DEFAULT_PORT, isLoopback, startWebServer, type WebServer } from '../web/server';
 
@@ -16,10 +18,12 @@ export interface WebOptions {
 }
 
 /**
- * `mmstats web`: serves the dashboard, the JSON API and `/metrics` until Ctrl-C (SIGINT), SIGTERM
- * or the close of standard output, then closes the server and resolves to 0. Prints the URL on
- * standard output once it listens, and each skipped file once on standard error. Resolves to 1
- * when it cannot listen (the port is taken, the address is not this machine's).
+ * `mmstats web`: serves the dashboard, the JSON API and `/metrics` until Ctrl-C (SIGINT) or
+ * SIGTERM, then closes the server and resolves to 0. A closed standard output does not stop it:
+ * a server started as `mmstats web | head -1` keeps serving. Prints the URL on standard output
+ * once it listens, and each skipped file once on standard error, control characters escaped (file
+ * names and labels come from other processes). Resolves to 1 when it cannot listen (the port is
+ * taken, the address is not this machine's).
  */
 export async function runWeb(options: WebOptions, io: Io): Promise<number> {
   const host = options.host ?? DEFAULT_HOST;
@@ -27,7 +31,7 @@ export async function runWeb(options: WebOptions, io: Io): Promise<number> {
   const scope = await resolveScope(options.glob, io.env, io.cwd);
   let server: WebServer;
   try {
-    server = await startWebServer({ scope, host, port, log: (line) => io.stderr(`mmstats: ${line}\n`) });
+    server = await startWebServer({ scope, host, port, log: (line) => io.stderr(`mmstats: ${escapeControls(line)}\n`) });
   } catch (err) {
     io.stderr(`mmstats: cannot listen on ${host}:${port}: ${listenProblem(err)}\n`);
     return 1;
@@ -83,10 +87,6 @@ function builder(yargs: Argv) {
 
 /** The arguments yargs hands to the handler, as the builder declares them. */
 export type WebArgs = ReturnType<typeof builder> extends Argv<infer A> ? A : never;
-
-function lastOf<T>(value: T | T[]): T {
-  return Array.isArray(value) ? value[value.length - 1] : value;
-}
 
 /** The yargs module of `mmstats web`; its handler passes the exit code to `done`. */
 export function webCommand(io: Io, done: (exitCode: number) => void): CommandModule<object, WebArgs> {

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { ReadError } from '../errors';
+import { isInside } from './confine';
 
 /** Name pattern of mmstats files in a directory. */
 export const FILE_PATTERN = '*.mmstats';
@@ -100,6 +101,18 @@ export async function listDirectory(directory: string, cwd: string): Promise<str
   return names.filter((name) => matches(name)).map((name) => joinName(directory, name));
 }
 
+/** Options of `expandGlob`. */
+export interface ExpandGlobOptions {
+  /**
+   * A real directory (no symlinks in its path) the expansion stays in: a directory whose real
+   * path lies outside it is never listed, and a literal name is only looked up in a directory
+   * inside it, so a symlinked directory cannot lead the expansion out, neither to tell what
+   * exists there nor to walk another tree. Matches that are themselves symlinks are returned:
+   * the caller resolves them. Defaults to none (slurp, poll and clean follow every symlink).
+   */
+  readonly confineTo?: string;
+}
+
 /**
  * Expands a glob pattern against the file system: `*` (any run of characters), `?` (one
  * character) and `[...]` (one of a set, `[!...]` negated) within one path segment. As in a shell,
@@ -107,7 +120,12 @@ export async function listDirectory(directory: string, cwd: string): Promise<str
  * temporary files writers create are never matched by `*`. Names come back spelled as in the
  * pattern (relative patterns give relative names), in no particular order.
  */
-export async function expandGlob(pattern: string, cwd: string): Promise<string[]> {
+export async function expandGlob(pattern: string, cwd: string, options: ExpandGlobOptions = {}): Promise<string[]> {
+  const allowed = async (directory: string): Promise<boolean> => {
+    if (options.confineTo === undefined) return true;
+    const real = await fs.realpath(path.resolve(cwd, directory || '.')).catch(() => undefined);
+    return real !== undefined && isInside(real, options.confineTo);
+  };
   const absolute = pattern.startsWith('/');
   const segments = pattern.split('/').filter((segment) => segment !== '' && segment !== '.');
   const leading = absolute ? '/' : pattern.startsWith('./') ? '.' : '';
@@ -121,6 +139,7 @@ export async function expandGlob(pattern: string, cwd: string): Promise<string[]
     } else {
       const matches = compileSegment(segment);
       for (const name of current) {
+        if (!(await allowed(name))) continue;
         for (const entry of await readNames(path.resolve(cwd, name || '.'))) {
           if (matches(entry)) next.push(joinName(name, entry));
         }
@@ -133,7 +152,9 @@ export async function expandGlob(pattern: string, cwd: string): Promise<string[]
   if (segments.length === 0) return [];
   if (!lastIsLiteral) return current;
   // A literal last segment (`*/stats.mmstats`) matches only where it exists.
-  const exists = await Promise.all(current.map((name) => fs.lstat(path.resolve(cwd, name)).then(() => true, () => false)));
+  const exists = await Promise.all(
+    current.map(async (name) => (await allowed(path.dirname(name))) && fs.lstat(path.resolve(cwd, name)).then(() => true, () => false)),
+  );
   return current.filter((_, i) => exists[i]);
 }
 

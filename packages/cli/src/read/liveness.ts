@@ -1,6 +1,25 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
+import type { StatValue } from '@mmstats/format';
+
+/** The label suffix that names a file's writing process (`sys.pid`, `web.sys.pid`), as in the original. */
+export const PID_SUFFIX = 'sys.pid';
+
+/** Largest process id: pids are 32-bit signed integers, and the kernel caps them lower still. */
+export const MAX_PID = 0x7fffffff;
+
+/**
+ * A stored value as a process id (a whole number from 1 to 2³¹−1), or undefined: 0 and −1 would
+ * address process groups, and larger numbers are no process. Used wherever a `sys.pid` record
+ * is read (`clean`, the web server), so that they agree on which files name a process.
+ */
+export function toProcessId(value: StatValue | undefined): number | undefined {
+  if (typeof value !== 'number' && typeof value !== 'bigint') return undefined;
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 1 && n <= MAX_PID ? n : undefined;
+}
+
 /**
  * Whether a process exists, as `kill(pid, 0)` tells: `alive` (it exists and we may signal it),
  * `foreign` (it exists but belongs to another user: EPERM), `gone` (ESRCH) or `unknown` (any other
@@ -71,7 +90,7 @@ export function systemProcessTable(options: SystemProcessTableOptions = {}): Pro
 
 function checkPid(pid: number): void {
   // kill(0, …) and kill(-1, …) address process groups and every process: never let one through.
-  if (!Number.isInteger(pid) || pid < 1 || pid > 0x7fffffff) throw new RangeError(`not a process id: ${pid}`);
+  if (toProcessId(pid) === undefined) throw new RangeError(`not a process id: ${pid}`);
 }
 
 /** `btime` of `<procDir>/stat`: boot time in Unix seconds, or undefined. */

@@ -6,7 +6,7 @@ import { ReadError } from '../errors';
 import type { FileEntry } from './files';
 import { LayoutCache } from './layout-cache';
 import { describeSystemError } from './regular-file';
-import { withStatsFile } from './stable-file';
+import { withStatsFile, type StatsFileOptions } from './stable-file';
 
 /** What `StatsReader.readFile` read of one regular file. */
 export interface StableFileRead {
@@ -57,9 +57,10 @@ export class StatsReader {
    * undefined when it is not a regular file. Throws system errors (ENOENT, EACCES) as they are,
    * `FileTooLargeError` for more than 64 MiB, and a `DecodeError` naming `entry.file` for bytes
    * that are not a format v1 file. A kept layout that no longer fits the file (someone rewrote it
-   * in place) is dropped and the file decoded again.
+   * in place) is dropped and the file decoded again. `open` says what the opened file must be
+   * (see `withStatsFile`): anything else is a `ReplacedFileError`, and nothing of it is read.
    */
-  readFile(entry: FileEntry, pick?: PickRecords): StableFileRead | undefined {
+  readFile(entry: FileEntry, pick?: PickRecords, open: StatsFileOptions = {}): StableFileRead | undefined {
     const options = { path: entry.file };
     try {
       return withStatsFile(entry.path, ({ stats, readAt }) => {
@@ -73,7 +74,7 @@ export class StatsReader {
         const layout = decodeLayout(first, options);
         this.cache.set(stats, layout);
         return { stats, layout, read: readStableRecords(readAt, pick ? pick(layout) : layout, options, first) };
-      }).result;
+      }, open).result;
     } catch (err) {
       if (err instanceof DecodeError) throw err.withPath(entry.file);
       throw err;
@@ -83,12 +84,12 @@ export class StatsReader {
   /**
    * Reads one file whole. Never throws for a bad file: a missing or unreadable file, anything but
    * a regular file, or bytes that are not a format v1 file give a snapshot with one `error`
-   * naming the file.
+   * naming the file (its `cause` is the system error or `ReplacedFileError`). `open` as for `readFile`.
    */
-  snapshot(entry: FileEntry): FileSnapshot {
+  snapshot(entry: FileEntry, open: StatsFileOptions = {}): FileSnapshot {
     const { file } = entry;
     try {
-      const result = this.readFile(entry);
+      const result = this.readFile(entry, undefined, open);
       if (!result) return { file, error: new ReadError(file, 'not a regular file') };
       return { file, records: result.read.records, unstable: result.read.unstable };
     } catch (err) {

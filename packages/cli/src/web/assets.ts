@@ -11,7 +11,7 @@ export interface Asset {
 export const DASHBOARD_DIRECTORY = path.resolve(__dirname, '..', '..', 'web');
 
 /**
- * The dashboard's files by URL path: the page, its script and style sheet, and uPlot's script and
+ * The dashboard's files by URL path: the page, its scripts and style sheet, and uPlot's script and
  * style sheet from the installed `uplot` package (served locally, so the page works offline).
  * Read once, when the server starts.
  */
@@ -19,6 +19,7 @@ export function loadAssets(): ReadonlyMap<string, Asset> {
   const own = (name: string) => path.join(DASHBOARD_DIRECTORY, name);
   const files: Array<[string, string, string]> = [
     ['/', own('index.html'), 'text/html; charset=utf-8'],
+    ['/static/rates.js', own('rates.js'), 'text/javascript; charset=utf-8'],
     ['/static/dashboard.js', own('dashboard.js'), 'text/javascript; charset=utf-8'],
     ['/static/dashboard.css', own('dashboard.css'), 'text/css; charset=utf-8'],
     ['/static/uPlot.iife.min.js', require.resolve('uplot/dist/uPlot.iife.min.js'), 'text/javascript; charset=utf-8'],

@@ -1,8 +1,11 @@
-import { promises as fs, type Stats } from 'node:fs';
+import { promises as fs } from 'node:fs';
 
 import type { DecodedRecord, StatValue } from '@mmstats/format';
 
-import { readSnapshot } from '../read/snapshot';
+import { ReplacedFileError } from '../read/confine';
+import { PID_SUFFIX, toProcessId } from '../read/liveness';
+import { sharedStatsReader } from '../read/snapshot';
+import { quoteLabels } from '../render/labels';
 import { selectScopedFiles, type StatsScope } from './scope';
 
 /** One stats file as read for a request. */
@@ -29,37 +32,36 @@ export interface Collection {
   readonly skipped: readonly SkippedFile[];
 }
 
-const PID_SUFFIX = 'sys.pid';
-
 /**
  * Reads every file `pattern` selects inside the scope (see `selectScopedFiles`) with the CLI's
- * reader (`readSnapshot`: plain reads, decoded through `@mmstats/format`). Never throws for a bad
- * file: unreadable files, non-regular files and files that are not format v1 are listed in
- * `skipped`; files that vanish between listing and reading are left out, as they are simply gone.
- * Records whose value changed between every two copies the read protocol made are left out of
- * their file (which is still served) and named in `skipped`, so that every route reports them.
+ * shared reader (plain reads, decoded through `@mmstats/format`), each opened confined to the real
+ * stats directory: a symlink swapped into its path after it was chosen makes the open fail
+ * instead of reading elsewhere (see `withStatsFile`). Never throws for a bad file: unreadable
+ * files, non-regular files, files replaced while read and files that are not format v1 are listed
+ * in `skipped`; files that vanish between listing and reading are left out, as they are simply
+ * gone. Records whose value changed between every two copies the read protocol made are left out
+ * of their file (which is still served) and named in `skipped`, so that every route reports them.
  */
 export async function collectFiles(scope: StatsScope, pattern?: string): Promise<Collection> {
   const selection = await selectScopedFiles(scope, pattern);
   const files: StatsFile[] = [];
   const skipped: SkippedFile[] = [];
-  if (selection.refused > 0) {
-    const what = selection.refused === 1 ? '1 match' : `${selection.refused} matches`;
-    skipped.push({ file: pattern ?? scope.pattern, error: `${what} refused: outside the stats directory (through a symlink)` });
-  }
+  if (!selection) return { files, skipped };
+  const reader = sharedStatsReader();
   for (const { file, realPath } of selection.files) {
-    const before = await lstatOrUndefined(realPath);
-    if (!before) continue;
-    const snapshot = await readSnapshot({ file, path: realPath });
-    // The real path held no symlink when it was resolved; one swapped in since (to read a file
-    // outside the directory) shows as a symlink or another inode before or after the read.
-    const after = await lstatOrUndefined(realPath);
-    if (before.isSymbolicLink() || !after || after.isSymbolicLink() || after.ino !== before.ino || after.dev !== before.dev) {
-      if (after) skipped.push({ file, error: 'replaced while it was read' });
+    const chosen = await fs.lstat(realPath).catch(() => undefined);
+    if (!chosen) continue;
+    // The real path held no symlink when it was resolved: one there now was swapped in since.
+    if (chosen.isSymbolicLink()) {
+      skipped.push({ file, error: 'replaced while it was read' });
       continue;
     }
+    const snapshot = reader.snapshot({ file, path: realPath }, { confineTo: selection.root, expected: chosen });
     if (snapshot.error) {
-      skipped.push({ file, error: withoutFileName(snapshot.error.message, file) });
+      const cause = snapshot.error.cause;
+      if ((cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') continue;
+      const error = cause instanceof ReplacedFileError ? cause.message : withoutFileName(snapshot.error.message, file);
+      skipped.push({ file, error });
     } else {
       const unstable = snapshot.unstable.map((record) => record.label);
       files.push({ file, pid: pidOf(snapshot.records), records: snapshot.records, unstable });
@@ -69,27 +71,19 @@ export async function collectFiles(scope: StatsScope, pattern?: string): Promise
   return { files, skipped };
 }
 
-/** The pid a file names: its last `…sys.pid` record, when that holds a usable process id. */
+/** The pid a file names: its last `…sys.pid` record, when that holds a process id (see `toProcessId`). */
 export function pidOf(records: readonly DecodedRecord[]): number | undefined {
   let value: StatValue | undefined;
   for (const record of records) if (record.label.endsWith(PID_SUFFIX)) value = record.value;
-  if (typeof value === 'bigint' || typeof value === 'number') {
-    const n = Number(value);
-    if (Number.isSafeInteger(n) && n > 0) return n;
-  }
-  return undefined;
+  return toProcessId(value);
 }
 
-/** Why some records of a file were left out: their labels, quoted (they come from other processes). */
-function unstableReason(labels: readonly string[]): string {
-  const names = labels.slice(0, 5).map((label) => JSON.stringify(label)).join(', ');
-  const more = labels.length > 5 ? ` and ${labels.length - 5} more` : '';
-  const records = labels.length === 1 ? 'record' : 'records';
-  return `${records} ${names}${more} left out: changed between every two reads`;
-}
-
-async function lstatOrUndefined(file: string): Promise<Stats | undefined> {
-  return fs.lstat(file).catch(() => undefined);
+/**
+ * Why some records of a file were left out: their labels quoted and shortened, the first few
+ * only (labels come from other processes and may be 64 KiB long; this reaches logs and clients).
+ */
+export function unstableReason(labels: readonly string[]): string {
+  return `${labels.length === 1 ? 'record' : 'records'} ${quoteLabels(labels)} left out: changed between every two reads`;
 }
 
 /** An error message without the `<file>: ` the reader put in front (the API shows the file apart). */

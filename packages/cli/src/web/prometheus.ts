@@ -1,5 +1,6 @@
-import type { StatValue } from '@mmstats/format';
+import type { StatValue, ValueKind } from '@mmstats/format';
 
+import { sumValues } from './aggregate';
 import type { StatsFile } from './collect';
 
 /** Content type of the Prometheus text format 0.0.4, served by default. */
@@ -77,8 +78,8 @@ interface Sample {
   readonly file: string;
   readonly pid?: number;
   readonly value: StatValue;
-  /** Whether the record holds a float (a float sum stays a float, an integer sum stays exact). */
-  readonly float: boolean;
+  /** How the record stores its value (a float sum stays a float, an integer sum stays exact). */
+  readonly kind: ValueKind;
   /** The text of a string record, for `_info` samples. */
   readonly text?: string;
 }
@@ -96,26 +97,35 @@ interface Family {
  * The exposition of every numeric record of `files`: one family per metric name (see
  * `metricName`), one sample per file with `pid` (when the file names one) and `file` labels.
  * Booleans are 0 and 1; strings are left out unless `strings` is set. Two labels that sanitise
- * to the same name share one family and are told apart by a `label` label. Every family is
- * typed `untyped` (OpenMetrics: `unknown`): format v1 does not tell a counter from any other
- * 64-bit integer. Families come sorted by name.
+ * to the same name share one family and are told apart by a `label` label. String records form
+ * families of their own (`<name>_info`), never shared with a number: where a numeric label
+ * already has that name (`req_info` beside the string `req`), `_info` is added again until the
+ * name is free. Every family is typed `untyped` (OpenMetrics: `unknown`): format v1 does not tell
+ * a counter from any other 64-bit integer. Families come sorted by name.
  */
 export function renderExposition(files: readonly StatsFile[], options: ExpositionOptions = {}): string {
   const openMetrics = options.openMetrics ?? false;
   const families = new Map<string, Family>();
+  const add = (name: string, info: boolean, sample: Sample) => {
+    let family = families.get(name);
+    if (!family) families.set(name, (family = { labels: [], samples: [], keys: new Set(), info }));
+    const key = `${sample.file}\0${sample.label}`;
+    if (family.keys.has(key)) return;
+    family.keys.add(key);
+    if (!family.labels.includes(sample.label)) family.labels.push(sample.label);
+    family.samples.push(sample);
+  };
+  // Numbers first, so that the names strings take are known to be free.
   for (const { file, pid, records } of files) {
     for (const { label, value, layout } of records) {
-      const info = typeof value === 'string';
-      if (info && !options.strings) continue;
-      const name = metricName(label) + (info ? '_info' : '');
-      let family = families.get(name);
-      if (!family) families.set(name, (family = { labels: [], samples: [], keys: new Set(), info }));
-      const key = `${file}\0${label}`;
-      if (family.keys.has(key)) continue;
-      family.keys.add(key);
-      if (!family.labels.includes(label)) family.labels.push(label);
-      const float = layout.type.kind === 'float';
-      family.samples.push(info ? { label, file, pid, value: 1, float, text: value } : { label, file, pid, value, float });
+      if (typeof value !== 'string') add(metricName(label), false, { label, file, pid, value, kind: layout.type.kind });
+    }
+  }
+  if (options.strings) {
+    for (const { file, pid, records } of files) {
+      for (const { label, value, layout } of records) {
+        if (typeof value === 'string') add(infoName(label, families), true, { label, file, pid, value: 1, kind: layout.type.kind, text: value });
+      }
     }
   }
   const type = openMetrics ? 'unknown' : 'untyped';
@@ -145,14 +155,19 @@ function renderSum(name: string, family: Family, type: string, openMetrics: bool
   const sumName = `${name}:sum`;
   const lines = [`# HELP ${sumName} ${escapeHelp(`sum over all files of mmstats ${family.labels.length > 1 ? 'labels' : 'label'} ${family.labels.join(', ')}`, openMetrics)}`, `# TYPE ${sumName} ${type}`];
   for (const label of family.labels) {
-    const samples = family.samples.filter((sample) => sample.label === label);
-    const total = samples.some((sample) => sample.float)
-      ? samples.reduce((a, b) => a + Number(b.value), 0)
-      : samples.reduce((a, b) => a + BigInt(b.value as number | bigint | boolean), 0n);
+    const samples = family.samples.filter((sample) => sample.label === label && sample.text === undefined);
+    const total = sumValues(samples);
     const labels = family.labels.length > 1 ? `{${renderPairs([['label', label]])}}` : '';
     lines.push(`${sumName}${labels} ${formatSampleValue(total)}`);
   }
   return lines;
+}
+
+/** `<name>_info` for a string label, with `_info` added again while a numeric family has the name. */
+function infoName(label: string, families: ReadonlyMap<string, Family>): string {
+  let name = metricName(label) + '_info';
+  while (families.get(name)?.info === false) name += '_info';
+  return name;
 }
 
 function renderPairs(pairs: ReadonlyArray<[string, string]>): string {

@@ -35,16 +35,16 @@ export class Query {
   }
 
   /** `aggr=` as an aggregation, or undefined when absent. */
-  aggregation(name = 'aggr'): Aggregation | undefined {
-    const value = this.params.get(name);
+  aggregation(): Aggregation | undefined {
+    const value = this.params.get('aggr');
     if (value === null) return undefined;
-    if (!isAggregation(value)) throw new BadRequestError(`${name}: ${JSON.stringify(value)} is not one of ${AGGREGATIONS.join(', ')}`);
+    if (!isAggregation(value)) throw new BadRequestError(`aggr: ${JSON.stringify(value)} is not one of ${AGGREGATIONS.join(', ')}`);
     return value;
   }
 
   /** `glob=` checked by `checkRequestPattern`, or undefined when absent. */
-  pattern(name = 'glob'): string | undefined {
-    const value = this.params.get(name);
+  pattern(): string | undefined {
+    const value = this.params.get('glob');
     return value === null ? undefined : checkRequestPattern(value);
   }
 

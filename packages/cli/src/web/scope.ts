@@ -1,8 +1,11 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
+import { isInside } from '../read/confine';
 import { defaultDirectory, expandGlob, FILE_PATTERN, hasMagic } from '../read/files';
 import { BadRequestError } from './errors';
+
+export { isInside } from '../read/confine';
 
 /**
  * What `mmstats web` serves: one directory and a glob pattern relative to it. Every file the
@@ -57,39 +60,29 @@ export interface ScopedFile {
   readonly realPath: string;
 }
 
-/** The files of a pattern, and how many matches were refused for leading outside the directory. */
+/** The files of a pattern inside the scope, and the real directory they were confined to. */
 export interface ScopedSelection {
+  /** The stats directory's real path (every symlink resolved): open the files confined to it. */
+  readonly root: string;
   readonly files: readonly ScopedFile[];
-  /**
-   * Matches refused because their real path is outside the stats directory. Only counted: their
-   * names would tell what lies outside.
-   */
-  readonly refused: number;
 }
 
 /**
- * Expands `pattern` inside the scope's directory. A match whose real path (every symlink
- * resolved, in any segment) is outside the real directory is refused, so a symlink can never
- * lead a request out of the directory; a symlink to another file inside is fine. Names come back
- * sorted; a match that vanished meanwhile is simply left out.
+ * Expands `pattern` inside the scope's directory without ever leaving it: a symlinked directory
+ * that leads out is not listed (see `expandGlob`'s `confineTo`), and a match whose real path
+ * (every symlink resolved) is outside the real directory is left out, as if it did not exist.
+ * Nothing tells what lies outside, not even how many matches were left out. A symlink to another
+ * file inside is fine. Names come back sorted; a match that vanished meanwhile is left out too.
+ * Undefined when the directory does not exist.
  */
-export async function selectScopedFiles(scope: StatsScope, pattern: string = scope.pattern): Promise<ScopedSelection> {
+export async function selectScopedFiles(scope: StatsScope, pattern: string = scope.pattern): Promise<ScopedSelection | undefined> {
   const root = await fs.realpath(scope.directory).catch(() => undefined);
-  if (root === undefined) return { files: [], refused: 0 };
-  const names = (await expandGlob(pattern, root)).sort();
+  if (root === undefined) return undefined;
+  const names = (await expandGlob(pattern, root, { confineTo: root })).sort();
   const files: ScopedFile[] = [];
-  let refused = 0;
   for (const name of names) {
     const realPath = await fs.realpath(path.resolve(root, name)).catch(() => undefined);
-    if (realPath === undefined) continue;
-    if (isInside(realPath, root)) files.push({ file: name, realPath });
-    else refused++;
+    if (realPath !== undefined && isInside(realPath, root)) files.push({ file: name, realPath });
   }
-  return { files, refused };
-}
-
-/** Whether `child` is `parent` itself or below it (both absolute and resolved). */
-export function isInside(child: string, parent: string): boolean {
-  const relative = path.relative(parent, child);
-  return relative === '' || (relative !== '..' && !relative.startsWith('../') && !path.isAbsolute(relative));
+  return { root, files };
 }

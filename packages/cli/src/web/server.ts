@@ -6,6 +6,7 @@ import { filesIndex, snapshotJson, statsByPrefix, statsIndex } from './api';
 import { loadAssets, type Asset } from './assets';
 import { collectFiles, type Collection } from './collect';
 import { BadRequestError } from './errors';
+import { ProblemLog } from './problem-log';
 import { OPENMETRICS_FORMAT, prefersOpenMetrics, renderExposition, TEXT_FORMAT } from './prometheus';
 import { Query } from './query';
 import { checkRequestPattern, type StatsScope } from './scope';
@@ -18,7 +19,10 @@ export interface WebServerOptions {
   readonly host?: string;
   /** TCP port; 0 picks a free one. Defaults to 5002, mmash's port. */
   readonly port?: number;
-  /** Called once per distinct problem (a skipped file, an unexpected error), as one line of text. */
+  /**
+   * Called once per problem while it lasts (a skipped file, an unexpected error), with one line of
+   * text. File names and labels in it come from other processes: escape it before printing it.
+   */
   readonly log?: (line: string) => void;
 }
 
@@ -58,16 +62,13 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const host = options.host ?? DEFAULT_HOST;
   const assets = loadAssets();
-  const reported = new Set<string>();
-  const log = (line: string) => {
-    if (reported.has(line)) return;
-    reported.add(line);
-    options.log?.(line);
-  };
+  const problems = new ProblemLog((line) => options.log?.(line));
   const loopbackOnly = isLoopback(host);
   const server = http.createServer((request, response) => {
-    handle(request, response, { scope: options.scope, assets, log, loopbackOnly }).catch((err: unknown) => {
-      log(`unexpected error serving ${request.url}: ${(err as Error)?.stack ?? String(err)}`);
+    handle(request, response, { scope: options.scope, assets, problems, loopbackOnly }).catch((err: unknown) => {
+      // Keyed by the error alone: the URL is the client's to vary.
+      const stack = (err as Error)?.stack ?? String(err);
+      problems.report(`\0unexpected ${stack}`, `unexpected error serving ${request.url}: ${stack}`);
       if (!response.headersSent) sendJson(response, 500, { error: 'internal error' }, request.method === 'HEAD');
       else response.destroy();
     });
@@ -95,7 +96,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 interface Context {
   readonly scope: StatsScope;
   readonly assets: ReadonlyMap<string, Asset>;
-  readonly log: (line: string) => void;
+  readonly problems: ProblemLog;
   readonly loopbackOnly: boolean;
 }
 
@@ -154,7 +155,7 @@ async function handle(request: http.IncomingMessage, response: http.ServerRespon
       }
     }
   } catch (err) {
-    if (err instanceof BadRequestError) return sendJson(response, err.status, { error: err.message }, head);
+    if (err instanceof BadRequestError) return sendJson(response, 400, { error: err.message }, head);
     throw err;
   }
 }
@@ -182,7 +183,12 @@ function decodePath(text: string): string {
 
 async function collect(context: Context, pattern: string | undefined): Promise<Collection> {
   const collection = await collectFiles(context.scope, pattern);
-  for (const skipped of collection.skipped) context.log(`${skipped.file}: ${skipped.error} (skipped)`);
+  const problems = new Set<string>();
+  for (const skipped of collection.skipped) {
+    problems.add(skipped.file);
+    context.problems.report(skipped.file, `${skipped.file}: ${skipped.error} (skipped)`);
+  }
+  for (const file of collection.files) if (!problems.has(file.file)) context.problems.resolve(file.file);
   return collection;
 }
 

@@ -74,6 +74,23 @@ describe('expandGlob', () => {
     expect(await expandGlob('*.mmstats', dir)).toEqual([]);
     expect(await expandGlob('missing/*.mmstats', dir)).toEqual([]);
   });
+
+  test('confineTo: a symlinked directory leading out is neither listed nor looked into', async () => {
+    const root = path.join(dir, 'root');
+    touch('root/in/a.mmstats', 'outside/private/secret.txt', 'outside/b.mmstats');
+    fs.symlinkSync(path.join(dir, 'outside'), path.join(root, 'out'));
+    fs.symlinkSync(path.join(root, 'in'), path.join(root, 'alias'));
+    // Unconfined (slurp, poll, clean), the symlink is followed as before.
+    expect(await expandGlob('out/*/*', root)).toEqual(['out/private/secret.txt']);
+    expect(await expandGlob('out/private/secret.txt', root)).toEqual(['out/private/secret.txt']);
+    const confined = { confineTo: root };
+    expect(await expandGlob('out/*/*', root, confined)).toEqual([]);
+    expect(await expandGlob('*/*.mmstats', root, confined)).toEqual(['alias/a.mmstats', 'in/a.mmstats']);
+    // A file that exists outside and one that does not give the same answer.
+    expect(await expandGlob('out/private/secret.txt', root, confined)).toEqual([]);
+    expect(await expandGlob('out/private/missing.txt', root, confined)).toEqual([]);
+    expect(await expandGlob('in/a.mmstats', root, confined)).toEqual(['in/a.mmstats']);
+  });
 });
 
 describe('selectFiles', () => {

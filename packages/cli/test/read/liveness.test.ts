@@ -9,6 +9,7 @@ import {
   readClockTicks,
   readStartTicks,
   systemProcessTable,
+  toProcessId,
   type ProcessStatus,
   type ProcessTable,
 } from '../../src/read/liveness';
@@ -150,5 +151,12 @@ describe('checkLiveness', () => {
     const old = checkLiveness(process.pid, now - process.uptime() - 3600, processes);
     expect(old.state).toBe(HAS_PROC ? 'reused' : 'alive');
     expect(checkLiveness(deadPid(), now, processes)).toEqual({ state: 'gone' });
+  });
+});
+
+describe('toProcessId', () => {
+  test('a whole number from 1 to 2^31-1 is a pid; 0, -1, larger numbers, fractions and text are not', () => {
+    expect([1, 4242, 2 ** 31 - 1, 77n].map(toProcessId)).toEqual([1, 4242, 2 ** 31 - 1, 77]);
+    expect([0, -1, 2 ** 31, 2n ** 63n, 1.5, NaN, true, '12', undefined].map(toProcessId)).toEqual(Array(9).fill(undefined));
   });
 });

@@ -1,5 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as path from 'node:path';
 
 import { memoryIo } from '../../src/io';
 import { main } from '../../src/main';
@@ -42,6 +44,19 @@ describe('mmstats web (in process)', () => {
     expect(await running).toBe(0);
     await expect(fetch(url + 'stats/')).rejects.toThrow();
     expect(io.err).toBe('');
+  });
+
+  test('a skipped file is logged on one line, its control characters escaped', async () => {
+    fs.writeFileSync(path.join(dir, 'bad\x1b[2J\nforged line.mmstats'), 'not stats');
+    const io = memoryIo({ env: { MMSTATS_PATH: dir } });
+    const running = main(['web', '--port', '0'], io);
+    const url = await eventually('the URL', () => /at (http:\/\/\S+)\n$/.exec(io.out)?.[1]);
+    expect((await (await fetch(url + 'stats/')).json()).skipped).toEqual([
+      { file: 'bad\x1b[2J\nforged line.mmstats', error: expect.stringContaining('unsupported version byte') },
+    ]);
+    io.interrupt();
+    expect(await running).toBe(0);
+    expect(io.err).toMatch(/^mmstats: bad\\x1b\[2J\\nforged line\.mmstats: at 0x0: unsupported version byte [^\n\x1b]*\(skipped\)\n$/);
   });
 
   test('a port in use: a clear error and exit 1', async () => {
@@ -87,6 +102,17 @@ describe('bin/mmstats web', () => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
     expect(await exited).toBe(0);
     clearTimeout(timer);
+    expect(output().err).toBe('');
+  });
+
+  test('a closed standard output does not stop the server (`mmstats web | head -1`)', async () => {
+    const { child, url, exited, output } = await startBin([]);
+    child.stdout.destroy();
+    // Time for a write or a close to reach the server, had it reacted to one.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await fetch(url + 'files/').then((response) => response.json())).files).toEqual(['a.mmstats']);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
     expect(output().err).toBe('');
   });
 

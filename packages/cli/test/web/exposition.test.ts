@@ -131,6 +131,34 @@ describe('renderExposition', () => {
     expect(promtoolProblems(renderExposition(clash))).toBeUndefined();
   });
 
+  test('a string never shares a family with a number, and never counts in a sum', () => {
+    const mixed = [
+      statsFile('a.mmstats', 7, [counter('req_info', 5), text('req', 'GET /'), counter('req_info_info', 1)]),
+      statsFile('b.mmstats', 8, [counter('req_info', 6), text('req', 'POST /')]),
+    ];
+    const text1 = renderExposition(mixed, { strings: true, sum: true });
+    expect(text1).toBe(
+      '# HELP mmstats_req_info mmstats label req_info\n' +
+        '# TYPE mmstats_req_info untyped\n' +
+        'mmstats_req_info{pid="7",file="a.mmstats"} 5\n' +
+        'mmstats_req_info{pid="8",file="b.mmstats"} 6\n' +
+        '# HELP mmstats_req_info:sum sum over all files of mmstats label req_info\n' +
+        '# TYPE mmstats_req_info:sum untyped\n' +
+        'mmstats_req_info:sum 11\n' +
+        '# HELP mmstats_req_info_info mmstats label req_info_info\n' +
+        '# TYPE mmstats_req_info_info untyped\n' +
+        'mmstats_req_info_info{pid="7",file="a.mmstats"} 1\n' +
+        '# HELP mmstats_req_info_info:sum sum over all files of mmstats label req_info_info\n' +
+        '# TYPE mmstats_req_info_info:sum untyped\n' +
+        'mmstats_req_info_info:sum 1\n' +
+        '# HELP mmstats_req_info_info_info mmstats label req (text in the value label)\n' +
+        '# TYPE mmstats_req_info_info_info untyped\n' +
+        'mmstats_req_info_info_info{pid="7",file="a.mmstats",value="GET /"} 1\n' +
+        'mmstats_req_info_info_info{pid="8",file="b.mmstats",value="POST /"} 1\n',
+    );
+    expect(promtoolProblems(text1)).toBeUndefined();
+  });
+
   test('NaN and infinities are spelled as Prometheus reads them', () => {
     const text = renderExposition([statsFile('f.mmstats', 1, [double('a', NaN), double('b', Infinity), double('c', -Infinity)])]);
     expect(text).toMatch(/mmstats_a\{[^}]*\} NaN\n/);
