@@ -34,6 +34,17 @@
     return 'number';
   }
 
+  /** What a label's row and graph show for several files: the sum of integers, the mean of floats. */
+  function combined(entries) {
+    const sum = entries.reduce((total, e) => total + toNumber(e.value), 0);
+    return isFloat(entries[0].type) ? sum / entries.length : sum;
+  }
+
+  /** Whether a numeric signature holds floating-point values (`d`, `f`). */
+  function isFloat(type) {
+    return type === 'd' || type === 'f';
+  }
+
   function formatNumber(n) {
     if (Number.isInteger(n) || !Number.isFinite(n)) return String(n);
     // Seven significant digits hide float noise; large values (Unix times) keep two decimals.
@@ -69,7 +80,10 @@
     if (kind === 'text') main = entries.length === 1 ? String(entries[0].value) : entries.length + ' values';
     else if (kind === 'bool' && entries.length === 1) main = entries[0].value ? 'true' : 'false';
     else if (kind === 'bool') main = entries.filter((e) => e.value).length + ' of ' + entries.length + ' true';
-    else main = (entries.length > 1 ? 'Σ ' : '') + formatNumber(entries.reduce((sum, e) => sum + toNumber(e.value), 0));
+    else if (entries.length === 1) main = formatNumber(toNumber(entries[0].value));
+    // Integers (counters, sizes) add up across processes; floats are mostly averages, gauges and
+    // timestamps, whose sum means nothing: show their mean instead.
+    else main = (isFloat(entries[0].type) ? 'avg ' : 'Σ ') + formatNumber(combined(entries));
     const perFile = entries.length > 1
       ? entries.map((e) => owner(e) + ': ' + (kind === 'number' ? formatNumber(toNumber(e.value)) : String(e.value)))
       : [];
@@ -255,7 +269,7 @@
       const step = rateStep(state.label, snapshot, previous, state.known);
       state.known = step.known;
       let y = null;
-      if (entries) y = state.rate ? step.rate : entries.reduce((sum, e) => sum + toNumber(e.value), 0);
+      if (entries) y = state.rate ? step.rate : combined(entries);
       if (state.rate && y === null && state.xs.length === 0) continue; // no rate before a second sample
       state.xs.push(snapshot.time);
       state.ys.push(y);

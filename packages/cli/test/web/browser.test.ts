@@ -56,7 +56,7 @@ describeWithChromium('dashboard in Chromium', () => {
 
   const row = (label: string) => page.locator(`tr.stat[data-label="${label}"]`);
 
-  test('every label shows, grouped by prefix, with the sum and the per-process values', async () => {
+  test('every label shows, grouped by prefix, with the sum (mean for floats) and the per-process values', async () => {
     await row('jobs.done').waitFor();
     await page.locator('details.group[data-group="jobs"]').waitFor();
     const pids = writers.map((writer) => `pid ${writer.pid}`);
@@ -64,6 +64,11 @@ describeWithChromium('dashboard in Chromium', () => {
     for (const pid of pids) expect(perFile).toContain(pid);
     expect(await row('jobs.up').locator('.main').textContent()).toBe('2 of 2 true');
     expect(await row('jobs.done').locator('.main').textContent()).toMatch(/^Σ \d+$/);
+    // jobs.load is a double between 0.5 and 1.4 in each process: the mean of two stays in that range.
+    const load = await row('jobs.load').locator('.main').textContent();
+    expect(load).toMatch(/^avg \d/);
+    expect(Number(load!.slice(4))).toBeGreaterThanOrEqual(0.5);
+    expect(Number(load!.slice(4))).toBeLessThanOrEqual(1.4);
   });
 
   test('labels and strings holding HTML are shown as text: no element is created, no script runs', async () => {
