@@ -23,7 +23,7 @@ export { UsageError, ReadError, describeError } from './errors';
 export { withFileSelection, withPrefixFilter, withJson } from './options';
 
 // Reading files
-export { selectFiles, expandGlob, compileSegment, defaultDirectory, FILE_PATTERN } from './read/files';
+export { selectFiles, selectTemporaryFiles, expandGlob, compileSegment, defaultDirectory, FILE_PATTERN } from './read/files';
 export type { FileEntry, FileSelection } from './read/files';
 export { readRegularFile, describeSystemError, FileTooLargeError, DEFAULT_MAX_FILE_BYTES } from './read/regular-file';
 export type { ReadRegularFileOptions, RegularFileRead } from './read/regular-file';
@@ -47,7 +47,7 @@ export { renderJson, fileJson, jsonValue, stringifyJson, JsonNumber } from './re
 export type { JsonValue } from './render/json';
 export { formatCell, growWidths, renderLine, renderHeader, renderTickJson, textWidth, MIN_COLUMN_WIDTH, RATE_DECIMALS } from './render/table';
 export { renderCleanLine, renderCleanSummary, renderCleanJson, countResults, formatUnixTime } from './render/clean';
-export type { CleanAction, CleanResult, CleanCounts } from './render/clean';
+export type { CleanAction, CleanKind, CleanResult, CleanCounts } from './render/clean';
 export { escapeControls } from './render/escape';
 
 // Web server: dashboard, JSON API, Prometheus exposition

@@ -40,6 +40,10 @@ export { decodeLayout, decodeFile, readValue, toDataView, DEFAULT_MAX_RECORDS } 
 export type { DecodeOptions, DecodedRecord } from './decode';
 export { safeJsonString } from './quote';
 
+// Naming: the temporary name a stats file is built under (SPEC.md §10)
+export { temporaryFileName, parseTemporaryFileName, couldBeUnfinishedStatsFile } from './temporary-name';
+export type { TemporaryName } from './temporary-name';
+
 // The read protocol of our tools (SPEC.md §8.3): values confirmed by two identical copies
 export { readStableFile, readStableRecords, DEFAULT_MAX_COPIES } from './stable';
 export type { ReadAt, StableRead, StableReadOptions } from './stable';

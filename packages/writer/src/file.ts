@@ -2,7 +2,7 @@ import { closeSync, constants, fchmodSync, fdatasync, fdatasyncSync, fstatSync, 
 import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
-import { writeRecords, type FilePlan, type RecordSpec } from '@mmstats/format';
+import { temporaryFileName, writeRecords, type FilePlan, type RecordSpec } from '@mmstats/format';
 import { MapError, SchemaError } from './errors';
 import { mapShared } from './mmap';
 
@@ -64,7 +64,7 @@ export function createMappedFile(path: string, plan: FilePlan, specs: readonly R
   if (livePaths.has(path)) {
     throw new MapError(path, 'another stats object in this thread already writes to this file; give each one its own filename');
   }
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}-${threadId}-${randomBytes(4).toString('hex')}.tmp`);
+  const temporary = join(dirname(path), temporaryFileName(basename(path), process.pid, threadId, randomBytes(4).toString('hex')));
   let fd: number | undefined;
   let created = false;
   try {

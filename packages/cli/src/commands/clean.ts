@@ -1,12 +1,20 @@
 import { promises as fs, type Stats } from 'node:fs';
 import * as path from 'node:path';
 
-import { DecodeError, decodeFile, type DecodedRecord, type StatValue } from '@mmstats/format';
+import {
+  couldBeUnfinishedStatsFile,
+  DecodeError,
+  decodeFile,
+  parseTemporaryFileName,
+  type DecodedRecord,
+  type StatValue,
+  type TemporaryName,
+} from '@mmstats/format';
 import type { Argv, CommandModule } from 'yargs';
 
 import type { Io } from '../io';
 import { fileArguments, withFileSelection } from '../options';
-import { compareCodePoints, selectFiles, type FileEntry } from '../read/files';
+import { compareCodePoints, selectFiles, selectTemporaryFiles, type FileEntry } from '../read/files';
 import { sameFile } from '../read/confine';
 import { checkLiveness, PID_SUFFIX, systemProcessTable, toProcessId, type ProcessTable } from '../read/liveness';
 import { describeSystemError, readRegularFile } from '../read/regular-file';
@@ -16,6 +24,7 @@ import {
   renderCleanJson,
   renderCleanLine,
   renderCleanSummary,
+  type CleanKind,
   type CleanResult,
 } from '../render/clean';
 
@@ -33,8 +42,11 @@ export interface CleanOptions {
  * `mmstats clean`: removes the files of processes that are gone, or whose pid now belongs to a
  * process started after the file was created. Never removes a symlink (or what it points to), a
  * directory or other non-regular file, a file that is not a format v1 file or has no `sys.pid`, or
- * the file of a live process, whoever owns it. Prints one line per file and a summary. Returns 0,
- * or 1 if a removal failed or a named file could not be read; skipped files are not failures.
+ * the file of a live process, whoever owns it. The temporary files writers leave when killed while
+ * creating a stats file (SPEC.md §10) go by the same rules, with the pid of their name and their
+ * modification time as creation time; `selectTemporaryFiles` says which are looked at. Prints one
+ * line per file and a summary. Returns 0, or 1 if a removal failed or a named file could not be
+ * read; skipped files are not failures.
  * `processes` answers the questions about processes (tests pass their own).
  */
 export async function runClean(options: CleanOptions, io: Io, processes: ProcessTable = systemProcessTable()): Promise<number> {
@@ -54,9 +66,18 @@ export async function runClean(options: CleanOptions, io: Io, processes: Process
     // Nothing to clean is not a failure: an empty directory or a pattern without matches is a note.
     for (const error of selection.errors) io.stderr(`mmstats: ${error.message}\n`);
     if (selection.files.length === 0 && selection.searched) io.stderr(`mmstats: no mmstats files found (searched ${selection.searched})\n`);
+    const listed = new Set<string>();
     for (const entry of selection.files) {
-      const named = args.includes(entry.file);
-      items.push({ file: entry.file, run: () => cleanFile(entry, { named, dryRun, processes }) });
+      listed.add(entry.path);
+      const options = { named: args.includes(entry.file), dryRun, processes };
+      // A temporary file named or matched directly is judged by its name: it may be unfinished.
+      const temporary = parseTemporaryFileName(path.basename(entry.path));
+      items.push({ file: entry.file, run: () => (temporary ? cleanTemporaryFile(entry, temporary, options) : cleanFile(entry, options)) });
+    }
+    for (const entry of await selectTemporaryFiles(selectable, io.env, io.cwd)) {
+      const temporary = parseTemporaryFileName(path.basename(entry.path));
+      if (listed.has(entry.path) || !temporary) continue;
+      items.push({ file: entry.file, run: () => cleanTemporaryFile(entry, temporary, { named: false, dryRun, processes }) });
     }
   }
   items.sort((a, b) => compareCodePoints(a.file, b.file));
@@ -149,19 +170,77 @@ async function cleanFile(entry: FileEntry, options: CleanFileOptions): Promise<C
   }
 }
 
-/** Unlinks the file if it is still the regular file that was decoded (same device and inode). */
-async function remove(entry: FileEntry, before: Stats, reason: string, pid: number, dryRun: boolean): Promise<CleanResult> {
+/**
+ * Checks a writer's temporary file and removes it if the process its name gives is gone, or was
+ * started after the file was last written (the pid was reused). A live process may be creating
+ * the file right now, so its file stays. Never throws for a bad file.
+ */
+async function cleanTemporaryFile(entry: FileEntry, temporary: TemporaryName, options: CleanFileOptions): Promise<CleanResult> {
   const { file } = entry;
-  if (dryRun) return { file, action: 'would-remove', reason, pid };
+  const { pid } = temporary;
+  const kind = 'temporary';
+  const skipped = (reason: string): CleanResult => ({ file, kind, action: 'skipped', reason });
+
+  let before: Stats;
+  let bytes: Uint8Array;
+  try {
+    before = await fs.lstat(entry.path);
+    if (before.isSymbolicLink()) return skipped('symlink');
+    if (before.isDirectory()) return skipped('directory');
+    if (!before.isFile()) return skipped('not a regular file');
+    const read = await readRegularFile(entry.path, { noFollow: true });
+    if (!read.bytes || !sameFile(read.stats, before)) return skipped('changed while being checked');
+    bytes = read.bytes;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') return skipped('symlink');
+    return { file, kind, action: options.named ? 'failed' : 'skipped', reason: `cannot read: ${describeSystemError(err)}` };
+  }
+  // The name alone could be a coincidence: a writer's unfinished file is empty or starts as a stats file does.
+  if (!couldBeUnfinishedStatsFile(bytes)) return skipped(`not an mmstats temporary file: first byte 0x${bytes[0].toString(16).padStart(2, '0')}`);
+
+  // The file is written right after it is created, so its last modification is its creation.
+  const created = before.mtimeMs / 1000;
+  const liveness = checkLiveness(pid, created, options.processes);
+  const what = 'temporary file, ';
+  switch (liveness.state) {
+    case 'alive':
+      return { file, kind, action: 'kept', reason: `${what}pid ${pid} is alive${liveness.foreign ? ', owned by another user' : ''}`, pid };
+    case 'unknown':
+      return { file, kind, action: 'skipped', reason: `${what}cannot check pid ${pid}: ${liveness.reason}`, pid };
+    case 'gone':
+      return remove(entry, before, `${what}pid ${pid} is gone`, pid, options.dryRun, kind);
+    case 'reused':
+      return remove(
+        entry,
+        before,
+        `${what}pid ${pid} was reused: process started ${formatUnixTime(liveness.started)}, file modified ${formatUnixTime(created)}`,
+        pid,
+        options.dryRun,
+        kind,
+      );
+  }
+}
+
+/** Unlinks the file if it is still the regular file that was decoded (same device and inode). */
+async function remove(
+  entry: FileEntry,
+  before: Stats,
+  reason: string,
+  pid: number,
+  dryRun: boolean,
+  kind: CleanKind = 'stats',
+): Promise<CleanResult> {
+  const { file } = entry;
+  if (dryRun) return { file, kind, action: 'would-remove', reason, pid };
   try {
     const now = await fs.lstat(entry.path);
-    if (!now.isFile() || !sameFile(now, before)) return { file, action: 'skipped', reason: 'changed while being checked', pid };
+    if (!now.isFile() || !sameFile(now, before)) return { file, kind, action: 'skipped', reason: 'changed while being checked', pid };
     await fs.unlink(entry.path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { file, action: 'skipped', reason: 'already gone', pid };
-    return { file, action: 'failed', reason: `cannot remove: ${describeSystemError(err)}`, pid };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { file, kind, action: 'skipped', reason: 'already gone', pid };
+    return { file, kind, action: 'failed', reason: `cannot remove: ${describeSystemError(err)}`, pid };
   }
-  return { file, action: 'removed', reason, pid };
+  return { file, kind, action: 'removed', reason, pid };
 }
 
 function showValue(value: StatValue): string {
@@ -192,7 +271,7 @@ export type CleanArgs = ReturnType<typeof builder> extends Argv<infer A> ? A : n
 export function cleanCommand(io: Io, done: (exitCode: number) => void): CommandModule<object, CleanArgs> {
   return {
     command: 'clean [files..]',
-    describe: 'remove the mmstats files of processes that are gone',
+    describe: 'remove the mmstats files (and unfinished temporary files) of processes that are gone',
     builder,
     handler: async (args) => {
       done(await runClean({ files: fileArguments(args), dryRun: args.dryRun, json: args.json }, io));

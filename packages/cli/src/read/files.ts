@@ -2,6 +2,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { parseTemporaryFileName } from '@mmstats/format';
+
 import { ReadError } from '../errors';
 import { isInside } from './confine';
 
@@ -70,16 +72,86 @@ export async function selectFiles(
       else found.push(...names);
     }
   }
+  return { files: toEntries(found, cwd), errors, searched };
+}
+
+/** Names as entries, each path once, sorted by name. */
+function toEntries(names: readonly string[], cwd: string): FileEntry[] {
   const seen = new Set<string>();
   const files: FileEntry[] = [];
-  for (const file of found) {
+  for (const file of names) {
     const absolute = path.resolve(cwd, file);
     if (seen.has(absolute)) continue;
     seen.add(absolute);
     files.push({ file, path: absolute });
   }
-  files.sort((a, b) => compareCodePoints(a.file, b.file));
-  return { files, errors, searched };
+  return files.sort((a, b) => compareCodePoints(a.file, b.file));
+}
+
+/**
+ * The temporary files (SPEC.md §10) of the stats files that the same arguments select with
+ * `selectFiles`: a dot-file is selected when its name parses as a temporary name and the final
+ * name it stands for lies where the argument looks and matches what it asks for. A directory
+ * (and the default directory): temporaries of `*.mmstats` names in it. A pattern (and
+ * `$MMSTATS_GLOB`): temporaries in the directories its last segment is matched in, whose final
+ * name that segment matches. A file: the temporaries of that file name, next to it. Whatever
+ * type they are (symlinks and directories too: the caller decides), sorted by name, each once,
+ * spelled like `selectFiles` spells the stats files.
+ */
+export async function selectTemporaryFiles(
+  args: readonly string[],
+  env: Record<string, string | undefined>,
+  cwd: string,
+): Promise<FileEntry[]> {
+  const found: string[] = [];
+  if (args.length === 0) {
+    const pattern = env.MMSTATS_GLOB;
+    if (pattern) found.push(...(await temporariesOfPattern(pattern, cwd)));
+    else found.push(...(await temporariesInDirectory(defaultDirectory(env), compileSegment(FILE_PATTERN), cwd)));
+  } else {
+    for (const arg of args) {
+      const stats = await fs.stat(path.resolve(cwd, arg)).catch(() => undefined);
+      if (stats?.isDirectory()) found.push(...(await temporariesInDirectory(arg, compileSegment(FILE_PATTERN), cwd)));
+      else if (stats || !hasMagic(arg)) found.push(...(await temporariesOfFile(arg, cwd)));
+      else found.push(...(await temporariesOfPattern(arg, cwd)));
+    }
+  }
+  return toEntries(found, cwd);
+}
+
+/** The temporaries in `directory` whose final name `matchesFinal` accepts, named `<directory>/<name>`. */
+async function temporariesInDirectory(directory: string, matchesFinal: (name: string) => boolean, cwd: string): Promise<string[]> {
+  const names = await readNames(path.resolve(cwd, directory || '.'));
+  return names.filter((name) => isTemporaryOf(name, matchesFinal)).map((name) => joinName(directory, name));
+}
+
+/** The temporaries of one file name, next to it: for `dir/a.mmstats`, `dir/.a.mmstats.<pid>-…tmp`. */
+function temporariesOfFile(file: string, cwd: string): Promise<string[]> {
+  const { directory, last } = splitLast(file);
+  // `dir/` that is not a directory names no file, so no temporaries either.
+  if (last === '') return Promise.resolve([]);
+  return temporariesInDirectory(directory, (name) => name === last, cwd);
+}
+
+/** The temporaries in the directories a pattern's last segment is matched in, of names that segment matches. */
+async function temporariesOfPattern(pattern: string, cwd: string): Promise<string[]> {
+  const { directory, last } = splitLast(pattern);
+  if (last === '') return [];
+  const matchesFinal = compileSegment(last);
+  // `.*` lists every dot-file in the same directories, spelled as the pattern's own matches are.
+  const candidates = await expandGlob(`${directory}.*`, cwd);
+  return candidates.filter((name) => isTemporaryOf(path.basename(name), matchesFinal));
+}
+
+function isTemporaryOf(name: string, matchesFinal: (name: string) => boolean): boolean {
+  const parsed = parseTemporaryFileName(name);
+  return parsed !== undefined && matchesFinal(parsed.finalName);
+}
+
+/** `a/b/c` as `a/b/` and `c`; `c` as `''` and `c`. */
+function splitLast(name: string): { directory: string; last: string } {
+  const slash = name.lastIndexOf('/');
+  return { directory: name.slice(0, slash + 1), last: name.slice(slash + 1) };
 }
 
 /** One argument: a directory's `*.mmstats`, a pattern's matches, or the argument itself. */

@@ -9,10 +9,18 @@ import { stringifyJson, type JsonValue } from './json';
  */
 export type CleanAction = 'removed' | 'would-remove' | 'kept' | 'skipped' | 'failed';
 
+/**
+ * What a file was taken for: a `stats` file, or the `temporary` file a writer builds one under
+ * (SPEC.md §10), which is judged by the pid in its name.
+ */
+export type CleanKind = 'stats' | 'temporary';
+
 /** One file's outcome, in one line of text or one JSON object. */
 export interface CleanResult {
   /** The name as given or found. */
   readonly file: string;
+  /** Defaults to `stats`. */
+  readonly kind?: CleanKind;
   readonly action: CleanAction;
   /** Why, in words: `pid 123 is gone`, `symlink`, `not an mmstats file: …`. */
   readonly reason: string;
@@ -56,11 +64,11 @@ export function renderCleanSummary(counts: CleanCounts, dryRun: boolean): string
 }
 
 /**
- * The `--json` document: `{"dryRun", "files": [{file, action, reason, pid}], "removed", "alive",
- * "skipped", "failed"}`; `pid` is null for files that name no process.
+ * The `--json` document: `{"dryRun", "files": [{file, kind, action, reason, pid}], "removed",
+ * "alive", "skipped", "failed"}`; `pid` is null for files that name no process.
  */
 export function renderCleanJson(results: readonly CleanResult[], dryRun: boolean): string {
-  const files: JsonValue[] = results.map((r) => ({ file: r.file, action: r.action, reason: r.reason, pid: r.pid ?? null }));
+  const files: JsonValue[] = results.map((r) => ({ file: r.file, kind: r.kind ?? 'stats', action: r.action, reason: r.reason, pid: r.pid ?? null }));
   const counts = countResults(results);
   return stringifyJson({ dryRun, files, ...counts }) + '\n';
 }

@@ -349,9 +349,9 @@ describe('runClean never deletes what it should not', () => {
     expect(JSON.parse(io.out)).toEqual({
       dryRun: true,
       files: [
-        { file: './dead.mmstats', action: 'would-remove', reason: `pid ${dead} is gone`, pid: dead },
-        { file: './live.mmstats', action: 'kept', reason: `pid ${process.pid} is alive`, pid: process.pid },
-        { file: './nopid.mmstats', action: 'skipped', reason: 'no sys.pid record', pid: null },
+        { file: './dead.mmstats', kind: 'stats', action: 'would-remove', reason: `pid ${dead} is gone`, pid: dead },
+        { file: './live.mmstats', kind: 'stats', action: 'kept', reason: `pid ${process.pid} is alive`, pid: process.pid },
+        { file: './nopid.mmstats', kind: 'stats', action: 'skipped', reason: 'no sys.pid record', pid: null },
       ],
       removed: 1,
       alive: 1,
