@@ -7,7 +7,7 @@
 import { SchemaError } from './errors';
 import type { FieldSpec } from './schema';
 
-/** Per-instance field objects, in schema order; set by the stats object's constructor. */
+/** Per-instance holder of the field objects (a `FieldHolder`); set by the stats object's constructor. */
 export const FIELDS = Symbol('mmstats.fields');
 
 /** A field object as the accessors see it: value fields read and write through `get`/`set`. */
@@ -16,7 +16,34 @@ interface FieldObject {
   set?(value: unknown): void;
 }
 
-type WithFields = { [FIELDS]?: readonly FieldObject[] };
+/**
+ * The field objects of one stats object, field `i` as property `f<i>`. Not an array: an element
+ * load costs a length load and a bounds check on every write, and V8 records the class of each
+ * named property, so with one holder class per stats class the accessor knows which class the
+ * field object has and drops its map check too.
+ */
+export type FieldHolder = Readonly<Record<string, FieldObject>>;
+
+type WithFields = { [FIELDS]?: FieldHolder };
+
+/** Makes a stats object's field holder from its field objects, in schema order. */
+export type FieldHolderMaker = (fields: readonly object[]) => FieldHolder;
+
+/** A new holder maker, to be used by one stats class only (see `FieldHolder`). */
+export function fieldHolderMaker(count: number): FieldHolderMaker {
+  if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`bad field count ${count}`);
+  // Named stores in one constructor: V8 sizes the object for all of them and keeps it in fast
+  // mode (stores with computed keys would turn it into a dictionary past a dozen properties).
+  let stores = '';
+  for (let i = 0; i < count; i++) stores += `this.f${i} = fields[${i}];\n`;
+  const Holder = compiled(`return function FieldHolder(fields) {\n${stores}};`) as (new (fields: readonly object[]) => FieldHolder) | undefined;
+  if (Holder) return (fields) => new Holder(fields);
+  return (fields) => {
+    const holder: Record<string, object> = {};
+    fields.forEach((object, i) => (holder[`f${i}`] = object));
+    return holder as FieldHolder;
+  };
+}
 
 /** A getter/setter pair for a class prototype. */
 export interface Accessor {
@@ -41,12 +68,12 @@ function rejectAssignment(key: string, spec: FieldSpec): TypeError {
 let serial = 0;
 let codeGenerationAllowed = true;
 
-function compiled(body: string, key: string, spec: FieldSpec): Accessor | undefined {
+function compiled(body: string, key?: string, spec?: FieldSpec): unknown {
   if (!codeGenerationAllowed) return undefined;
   serial += 1;
   try {
     const make = new Function('FIELDS', 'notAStatsObject', 'rejectAssignment', 'key', 'spec', `'use strict';\n// mmstats accessor ${serial}\n${body}`);
-    return make(FIELDS, notAStatsObject, rejectAssignment, key, spec) as Accessor;
+    return make(FIELDS, notAStatsObject, rejectAssignment, key, spec);
   } catch (error) {
     // `node --disallow-code-generation-from-strings`: fall back to shared closures (slower, same behaviour).
     if (error instanceof EvalError) {
@@ -60,19 +87,19 @@ function compiled(body: string, key: string, spec: FieldSpec): Accessor | undefi
 function valueAccessor(key: string, spec: FieldSpec, index: number): Accessor {
   if (!Number.isSafeInteger(index) || index < 0) throw new RangeError(`bad field index ${index}`);
   return (
-    compiled(
+    (compiled(
       `return {
-        get() { const fields = this[FIELDS]; if (fields === undefined) notAStatsObject(key); return fields[${index}].get(); },
-        set(value) { const fields = this[FIELDS]; if (fields === undefined) notAStatsObject(key); fields[${index}].set(value); },
+        get() { const fields = this[FIELDS]; if (fields === undefined) notAStatsObject(key); return fields.f${index}.get(); },
+        set(value) { const fields = this[FIELDS]; if (fields === undefined) notAStatsObject(key); fields.f${index}.set(value); },
       };`,
       key,
       spec,
-    ) ?? {
+    ) as Accessor | undefined) ?? {
       get(this: WithFields) {
-        return (this[FIELDS] ?? notAStatsObject(key))[index].get!();
+        return (this[FIELDS] ?? notAStatsObject(key))[`f${index}`].get!();
       },
       set(this: WithFields, value: unknown) {
-        (this[FIELDS] ?? notAStatsObject(key))[index].set!(value);
+        (this[FIELDS] ?? notAStatsObject(key))[`f${index}`].set!(value);
       },
     }
   );
@@ -81,16 +108,16 @@ function valueAccessor(key: string, spec: FieldSpec, index: number): Accessor {
 function objectAccessor(key: string, spec: FieldSpec, index: number): Accessor {
   if (!Number.isSafeInteger(index) || index < 0) throw new RangeError(`bad field index ${index}`);
   return (
-    compiled(
+    (compiled(
       `return {
-        get() { const fields = this[FIELDS]; if (fields === undefined) notAStatsObject(key); return fields[${index}]; },
+        get() { const fields = this[FIELDS]; if (fields === undefined) notAStatsObject(key); return fields.f${index}; },
         set() { throw rejectAssignment(key, spec); },
       };`,
       key,
       spec,
-    ) ?? {
+    ) as Accessor | undefined) ?? {
       get(this: WithFields) {
-        return (this[FIELDS] ?? notAStatsObject(key))[index];
+        return (this[FIELDS] ?? notAStatsObject(key))[`f${index}`];
       },
       set() {
         throw rejectAssignment(key, spec);
@@ -102,7 +129,7 @@ function objectAccessor(key: string, spec: FieldSpec, index: number): Accessor {
 function staticAccessor(key: string, spec: FieldSpec, index: number): Accessor {
   return {
     get(this: WithFields) {
-      return (this[FIELDS] ?? notAStatsObject(key))[index].get!();
+      return (this[FIELDS] ?? notAStatsObject(key))[`f${index}`].get!();
     },
     set() {
       throw rejectAssignment(key, spec);

@@ -1,6 +1,6 @@
 import { threadId } from 'node:worker_threads';
 import { EncodeError, layoutRecords, type RecordSpec, type StatValue } from '@mmstats/format';
-import { FIELDS, installAccessor } from './accessors';
+import { FIELDS, fieldHolderMaker, installAccessor, type FieldHolder, type FieldHolderMaker } from './accessors';
 import { decoratedFields, type DeclaredField } from './decorators';
 import { SchemaError } from './errors';
 import { createMappedFile, removeMappedFile, syncMappedFile, type MappedFile } from './file';
@@ -46,6 +46,17 @@ interface State {
 }
 
 const schemas = new WeakMap<Function, readonly SchemaField[]>();
+// One holder class per stats class (not per field count): see FieldHolder in accessors.ts.
+const holderMakers = new WeakMap<Function, FieldHolderMaker>();
+
+function holderMakerOf(cls: Function, count: number): FieldHolderMaker {
+  let make = holderMakers.get(cls);
+  if (!make) {
+    make = fieldHolderMaker(count);
+    holderMakers.set(cls, make);
+  }
+  return make;
+}
 
 function ownFields(cls: Function & { fields?: unknown }): DeclaredField[] {
   const own: DeclaredField[] = [...decoratedFields(cls)];
@@ -69,7 +80,7 @@ function ownFields(cls: Function & { fields?: unknown }): DeclaredField[] {
 /**
  * The fields of a stats class, inherited ones first, each in declaration order. Cached per class.
  * The first call for a class also installs its own fields' accessors: a field's index in the
- * schema is its index in every instance's `[FIELDS]`, for the class and all its subclasses.
+ * schema names its object in every instance's `[FIELDS]` (`f<index>`), for the class and all its subclasses.
  */
 function schemaOf(cls: Function): readonly SchemaField[] {
   const cached = schemas.get(cls);
@@ -124,9 +135,11 @@ export class BaseMmStats {
   /** Plain-JS declaration of fields: property name → `field.*()` definition. */
   declare static fields?: Readonly<Record<string, FieldDefinition<any>>>;
 
-  private readonly [STATE]: State;
+  // Declared, not defined: a defined field starts as undefined, and the accessors would then check
+  // on every write that `[FIELDS]` is still a holder (see fields/cells.ts).
+  private declare readonly [STATE]: State;
   /** @internal Field objects in schema order, read by the accessors. */
-  readonly [FIELDS]: readonly Bound[];
+  declare readonly [FIELDS]: FieldHolder;
 
   /**
    * Creates the stats file and maps it. Throws `SchemaError` for a bad declaration and `MapError`
@@ -154,7 +167,7 @@ export class BaseMmStats {
     const file = createMappedFile(path, plan, specs, options.mode ?? 0o644);
     const memory = memoryOver(new Uint8Array(file.mapping.buffer, file.mapping.byteOffset, file.mapping.length));
     const fields = schema.map((f, i) => f.spec.create(memory, plan.records[i]));
-    this[FIELDS] = fields;
+    this[FIELDS] = holderMakerOf(cls, fields.length)(fields);
     this[STATE] = { file, path, size: plan.fileSize, fields };
   }
 

@@ -28,6 +28,11 @@ for (let k = 0; k < 4; k++) {
   });
 }
 const stats = new Every({ path: scratchDirectory('write'), filename: 'write.mmstats' });
+// A second object of the same class: the "not a constant" cases alternate between the two, as
+// code does that receives its stats object as an argument, so the optimiser cannot fold the
+// object's fields into the loop as it can for a module-level constant like `stats`.
+const other = new Every({ path: scratchDirectory('write'), filename: 'write-other.mmstats' });
+const pair = [stats, other];
 
 const rawF64 = new Float64Array(new ArrayBuffer(64));
 const rawU32 = new Uint32Array(new ArrayBuffer(64));
@@ -48,12 +53,14 @@ const cases = [
   ['raw Float64Array increment', null, (n) => { const a = rawF64; for (let i = 0; i < n; i++) a[i & 3] += 1; }],
   ['raw Uint32Array increment', null, (n) => { const a = rawU32; for (let i = 0; i < n; i++) a[i & 3] += 1; }],
   ['counter.inc()', 'raw Float64Array increment', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { s.c0.inc(); s.c1.inc(); s.c2.inc(); s.c3.inc(); } }],
+  ['counter.inc(), stats object not a constant', 'raw Float64Array increment', (n) => { const p = pair; for (let i = 0; i < n; i += 4) { const s = p[(i >> 2) & 1]; s.c0.inc(); s.c1.inc(); s.c2.inc(); s.c3.inc(); } }],
   ['counter.inc() held', 'raw Float64Array increment', (n) => { const c0 = stats.c0, c1 = stats.c1, c2 = stats.c2, c3 = stats.c3; for (let i = 0; i < n; i += 4) { c0.inc(); c1.inc(); c2.inc(); c3.inc(); } }],
   ['uint64 = n', 'raw Uint32Array increment', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { s.q0 = i; s.q1 = i; s.q2 = i; s.q3 = i; } }],
   ['uint = n', 'raw Uint32Array increment', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { s.u0 = i; s.u1 = i; s.u2 = i; s.u3 = i; } }],
   ['int = n', 'raw Uint32Array increment', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { const v = 1 - i; s.i0 = v; s.i1 = v; s.i2 = v; s.i3 = v; } }],
   ['float = x', 'raw Float64Array increment', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { const v = i + 0.5; s.f0 = v; s.f1 = v; s.f2 = v; s.f3 = v; } }],
   ['double = x', 'raw Float64Array increment', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { const v = i + 0.5; s.d0 = v; s.d1 = v; s.d2 = v; s.d3 = v; } }],
+  ['double = x, stats object not a constant', 'raw Float64Array increment', (n) => { const p = pair; for (let i = 0; i < n; i += 4) { const s = p[(i >> 2) & 1]; const v = i + 0.5; s.d0 = v; s.d1 = v; s.d2 = v; s.d3 = v; } }],
   ['bool = b', 'raw Uint32Array increment', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { const v = (i & 4) === 0; s.b0 = v; s.b1 = v; s.b2 = v; s.b3 = v; } }],
   ['string = text', 'raw Float64Array increment', (n) => { const s = stats, p = PATHS; for (let i = 0; i < n; i += 4) { s.s0 = p[0]; s.s1 = p[1]; s.s2 = p[2]; s.s3 = p[3]; } }],
   ['average.add(x)', 'raw Float64Array increment', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { const v = i + 0.5; s.a0.add(v); s.a1.add(v); s.a2.add(v); s.a3.add(v); } }],

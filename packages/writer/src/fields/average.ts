@@ -4,7 +4,7 @@ import type { Bound, Memory } from './memory';
 
 /** The running mean of every value added (`d`, buffered), as the original AverageField. */
 export class Average implements Bound {
-  private readonly cell: DoubleCell;
+  private declare readonly cell: DoubleCell;
   private total = 0;
   private samples = 0;
 
@@ -38,16 +38,22 @@ export class Average implements Bound {
 
 /**
  * The mean of the last `size` values added (`d`, buffered), as the original MovingAverageField.
- * Keeps the window in a preallocated Float64Array and a running sum, so `add()` is amortised O(1);
- * the sum is recomputed from the window each time it wraps and while it is not finite, so neither
- * rounding error nor a NaN or infinity that has left the window lingers.
+ * Keeps the window in a preallocated Float64Array and a running sum, so `add()` is O(1). Each time
+ * the window wraps, the running sum is replaced by the plain sum of the window, so rounding error
+ * never outlives one lap; while the running sum is not finite it is recomputed from the window, so
+ * a NaN or infinity stops counting once it has left.
  */
 export class MovingAverage implements Bound {
-  private readonly cell: DoubleCell;
-  private readonly window: Float64Array;
+  private declare readonly cell: DoubleCell;
+  private declare readonly window: Float64Array;
   private next = 0;
   private filled = 0;
   private sum = 0;
+  // The values added since the window last wrapped, summed in window order: when it wraps again
+  // they are exactly the window, so this is the sum a loop over the window would give, bit for
+  // bit, without the loop (a loop that ran once per lap cost 2.5 ns per add() amortised: V8 left
+  // it unoptimised).
+  private lap = 0;
 
   /** @internal Created by the stats object; not constructed by users. */
   constructor(memory: Memory, record: RecordLayout, size: number) {
@@ -59,16 +65,19 @@ export class MovingAverage implements Bound {
   add(value: number): void {
     const window = this.window;
     this.sum += value - window[this.next];
+    this.lap += value;
     window[this.next] = value;
     this.next += 1;
     if (this.filled < window.length) this.filled += 1;
-    if (this.next === window.length) this.next = 0;
-    // Recompute from the window each time it wraps (amortised O(1), no drift) and while the
-    // running sum is not finite (a NaN or infinity must stop counting once it leaves the window).
+    if (this.next === window.length) {
+      this.next = 0;
+      this.sum = this.lap;
+      this.lap = 0;
+    }
     // The loop lives in its own method so that add() stays small enough for V8 to inline (a call
     // that is not inlined boxes its double argument into a new heap number), and that method
     // stores the sum rather than returning it, for the same reason.
-    if (this.next === 0 || !Number.isFinite(this.sum)) this.resum();
+    if (!Number.isFinite(this.sum)) this.resum();
     this.cell.set(this.sum / this.filled);
   }
 

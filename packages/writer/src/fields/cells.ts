@@ -9,11 +9,18 @@ import type { Bound, Memory } from './memory';
 
 const TWO_TO_MINUS_32 = 2 ** -32;
 
+// Instance fields on the write path are `declare`d and assigned in the constructor: a plain class
+// field (`wb: number;`) is first defined as undefined, so V8 gives it the representation "any
+// tagged value" and every write then checks that `wb` and `slot0` are small integers and that
+// `view` and `bytes` still have their map; worse, a field that later holds a double is stored as a
+// new heap number on every write. Declared this way, the first store fixes the representation
+// (Smi, double, or an object of one map) and the optimised write has no such checks.
+
 /** @internal Shared by every cell: the memory it writes and the record it serves. */
 export abstract class Cell implements Bound {
-  protected view: DataView;
-  protected bytes: Uint8Array;
-  protected readonly record: RecordLayout;
+  protected declare view: DataView;
+  protected declare bytes: Uint8Array;
+  protected declare readonly record: RecordLayout;
 
   constructor(memory: Memory, record: RecordLayout) {
     this.view = memory.view;
@@ -39,9 +46,9 @@ export abstract class Cell implements Bound {
  */
 /** @internal A record with two slots and a write index (SPEC.md §7.2); slot 1 follows slot 0. */
 export abstract class BufferedCell extends Cell {
-  protected readonly slot0: number;
-  protected readonly wbAt: number;
-  protected wb: number;
+  protected declare readonly slot0: number;
+  protected declare readonly wbAt: number;
+  protected declare wb: number;
 
   constructor(memory: Memory, record: RecordLayout) {
     super(memory, record);
@@ -55,9 +62,10 @@ export abstract class BufferedCell extends Cell {
 export class DoubleCell extends BufferedCell {
   set(value: number): void {
     const wb = this.wb;
-    this.view.setFloat64(this.slot0 + (wb << 3), value, true);
     this.wb = wb ^ 1;
-    this.bytes[this.wbAt] = wb ^ 1; // after the value: a reader switches slots only once it is whole
+    const view = this.view;
+    view.setFloat64(this.slot0 + (wb << 3), value, true);
+    view.setUint8(this.wbAt, wb ^ 1); // after the value: a reader switches slots only once it is whole
   }
 }
 
@@ -65,9 +73,10 @@ export class DoubleCell extends BufferedCell {
 export class FloatCell extends BufferedCell {
   set(value: number): void {
     const wb = this.wb;
-    this.view.setFloat32(this.slot0 + (wb << 2), value, true);
     this.wb = wb ^ 1;
-    this.bytes[this.wbAt] = wb ^ 1;
+    const view = this.view;
+    view.setFloat32(this.slot0 + (wb << 2), value, true);
+    view.setUint8(this.wbAt, wb ^ 1);
   }
 }
 
@@ -75,9 +84,10 @@ export class FloatCell extends BufferedCell {
 export class Int32Cell extends BufferedCell {
   set(value: number): void {
     const wb = this.wb;
-    this.view.setInt32(this.slot0 + (wb << 2), value, true);
     this.wb = wb ^ 1;
-    this.bytes[this.wbAt] = wb ^ 1;
+    const view = this.view;
+    view.setInt32(this.slot0 + (wb << 2), value, true);
+    view.setUint8(this.wbAt, wb ^ 1);
   }
 }
 
@@ -85,27 +95,34 @@ export class Int32Cell extends BufferedCell {
 export class Int16Cell extends BufferedCell {
   set(value: number): void {
     const wb = this.wb;
-    this.view.setInt16(this.slot0 + (wb << 1), value, true);
     this.wb = wb ^ 1;
-    this.bytes[this.wbAt] = wb ^ 1;
+    const view = this.view;
+    view.setInt16(this.slot0 + (wb << 1), value, true);
+    view.setUint8(this.wbAt, wb ^ 1);
   }
 }
 
 /**
- * `Q`, buffered: counters and uint64 fields. Numbers are stored as two 32-bit halves (no BigInt
- * on the hot path); they are exact up to 2^53 and wrap modulo 2^64 (so -1 stores 2^64 - 1).
+ * @internal Stores a number as a little-endian u64 at `at`, as two 32-bit halves (no BigInt on the
+ * hot path): exact up to 2^53, wrapped modulo 2^64 (so -1 stores 2^64 - 1), the fraction dropped.
+ * Small enough for V8 to inline into every caller.
  */
+export function storeUInt64(view: DataView, at: number, value: number): void {
+  const low = value >>> 0; // ToUint32: the integer part modulo 2^32
+  view.setUint32(at, low, true);
+  // (value - low) is a multiple of 2^32 up to the fraction; scaling by 2^-32 is exact, and setUint32
+  // truncates and wraps it like C. Cheaper than Math.floor(value / 2^32), and right for -1 < value < 0.
+  view.setUint32(at + 4, (value - low) * TWO_TO_MINUS_32, true);
+}
+
+/** `Q`, buffered: uint64 fields. Numbers go through `storeUInt64`; bigints are stored exactly. */
 export class UInt64Cell extends BufferedCell {
   setNumber(value: number): void {
     const wb = this.wb;
-    const at = this.slot0 + (wb << 3);
-    const low = value >>> 0; // ToUint32: the integer part modulo 2^32
-    this.view.setUint32(at, low, true);
-    // (value - low) is a multiple of 2^32 up to the fraction; scaling by 2^-32 is exact, and setUint32
-    // truncates and wraps it like C. Cheaper than Math.floor(value / 2^32), and right for -1 < value < 0.
-    this.view.setUint32(at + 4, (value - low) * TWO_TO_MINUS_32, true);
     this.wb = wb ^ 1;
-    this.bytes[this.wbAt] = wb ^ 1;
+    const view = this.view;
+    storeUInt64(view, this.slot0 + (wb << 3), value);
+    view.setUint8(this.wbAt, wb ^ 1);
   }
 
   /** Exact store of any bigint, wrapped modulo 2^64. Not the hot path. */
@@ -124,7 +141,7 @@ export class UInt64Cell extends BufferedCell {
 
 /** `b`, unbuffered: a single byte is written atomically. */
 export class ByteCell extends Cell {
-  private readonly at: number;
+  private declare readonly at: number;
 
   constructor(memory: Memory, record: RecordLayout) {
     super(memory, record);
@@ -138,7 +155,7 @@ export class ByteCell extends Cell {
 
 /** `?`, unbuffered: stores 1 for truthy values, 0 otherwise. */
 export class BoolCell extends Cell {
-  private readonly at: number;
+  private declare readonly at: number;
 
   constructor(memory: Memory, record: RecordLayout) {
     super(memory, record);

@@ -11,7 +11,7 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
  * `performance.now()` (monotonic, served without a syscall on Linux).
  */
 export class Timer implements Bound {
-  private readonly cell: DoubleCell;
+  private declare readonly cell: DoubleCell;
   private startedAt = -1;
 
   /** @internal Created by the stats object; not constructed by users. */
