@@ -5,7 +5,7 @@ import { UNBUFFERED } from './constants';
 import { decodeLayout, toDataView, type DecodedRecord, type DecodeOptions } from './decode';
 import { DecodeError } from './errors';
 import type { RecordLayout } from './layout';
-import { readSlot, type StatValue } from './types';
+import { readSlot, type StatValue, type TypeInfo } from './types';
 
 /**
  * Copies `length` bytes of the file starting at byte `offset` into new memory and returns them
@@ -38,28 +38,52 @@ export interface StableRead {
 
 /** Bytes read from `base` on: one copy of part of the file. */
 class Copy {
-  private dataView: DataView | undefined;
+  readonly view: DataView;
 
   constructor(
     readonly bytes: Uint8Array,
     readonly base: number,
-  ) {}
+  ) {
+    this.view = toDataView(bytes);
+  }
 
-  /** One DataView per copy, made when a value is first decoded from it. */
-  get view(): DataView {
-    return (this.dataView ??= toDataView(this.bytes));
+  /** The write-buffer byte of `record` in this copy. */
+  writeIndexOf(record: RecordLayout): number {
+    return this.bytes[record.writeIndexOffset - this.base];
   }
 }
 
 /**
- * Where each record's current value lay in the latest copy that held it, kept in parallel arrays
- * indexed like `records`: one object per record would cost more than the comparison itself.
+ * A record whose value two copies confirmed. Readers of a snapshot want only `value`, so `slots`
+ * (the raw double-buffer state) is decoded from the same copy only when asked for: decoding both
+ * slots of every record was a seventh of a warm snapshot's CPU profile.
  */
-interface Candidates {
-  readonly copy: Copy[];
-  readonly writeIndex: Uint8Array;
-  /** Absolute offset of the slot that holds the value (a file may be up to 2^53 bytes). */
-  readonly slotAt: Float64Array;
+class ConfirmedRecord implements DecodedRecord {
+  readonly label: string;
+  readonly signature: string;
+  // Not enumerable: a record compares and serialises like `decodeFile`'s, without its copy.
+  #copy: Copy;
+  #slots: readonly StatValue[] | undefined;
+
+  constructor(
+    readonly layout: RecordLayout,
+    readonly value: StatValue,
+    readonly writeIndex: number,
+    copy: Copy,
+  ) {
+    this.label = layout.label;
+    this.signature = layout.signature;
+    this.#copy = copy;
+  }
+
+  get slots(): readonly StatValue[] {
+    return (this.#slots ??= decodeSlots(this.#copy, this.layout));
+  }
+}
+
+function decodeSlots(copy: Copy, record: RecordLayout): StatValue[] {
+  const first = readSlot(copy.view, record.slotOffsets[0] - copy.base, record.type);
+  return record.buffered ? [first, readSlot(copy.view, record.slotOffsets[1] - copy.base, record.type)] : [first];
 }
 
 /**
@@ -68,7 +92,8 @@ interface Candidates {
  * only when a later copy holds the same bytes at the same place; records that still differ are
  * copied again (only they), up to `maxCopies` copies. Records that never agree are returned in
  * `unstable`, never with a value. `first` is an earlier copy of the whole file, when the caller
- * has one (it counts as the first copy).
+ * has one (it counts as the first copy). A returned record decodes its `slots` on first use,
+ * from the copy its value came from.
  *
  * Throws `DecodeError` when the file shrank below a record or a write-buffer byte is invalid.
  */
@@ -80,45 +105,75 @@ export function readStableRecords(
 ): StableRead {
   const maxCopies = checkMaxCopies(options.maxCopies);
   const count = records.length;
-  const candidates: Candidates = { copy: new Array<Copy>(count), writeIndex: new Uint8Array(count), slotAt: new Float64Array(count) };
   const accepted = new Array<DecodedRecord | undefined>(count);
-  let pending: number[] = new Array<number>(count);
-  for (let i = 0; i < count; i++) pending[i] = i;
+  // Indices of the records not yet accepted; undefined while that is all of them.
+  let pending: number[] | undefined;
+  // Every pending record's candidate lies in the latest copy: each copy covers all pending records.
+  let previous: Copy | undefined;
   let copies = 0;
-  if (first) {
-    const copy = new Copy(first, 0);
+  if (first !== undefined) {
+    previous = new Copy(first, 0);
     copies = 1;
-    for (let i = 0; i < count; i++) locate(candidates, i, copy, records[i], options);
+    checkWriteIndexes(previous, records, undefined, options);
   }
-  let acceptedCount = 0;
-  while (pending.length > 0 && copies < maxCopies) {
+  while ((pending === undefined ? count : pending.length) > 0 && copies < maxCopies) {
     const copy = copySpan(readAt, records, pending, options);
-    const firstOfRecords = copies === 0;
     copies++;
-    const changed: number[] = [];
-    for (let p = 0; p < pending.length; p++) {
-      const i = pending[p];
-      const record = records[i];
-      const earlier = candidates.copy[i];
-      const earlierSlotAt = candidates.slotAt[i];
-      const earlierWriteIndex = candidates.writeIndex[i];
-      locate(candidates, i, copy, record, options); // checks the write-buffer byte of every copy
-      if (!firstOfRecords && sameValueBytes(earlier, earlierSlotAt, copy, record)) {
-        accepted[i] = decodeCandidate(earlier, earlierWriteIndex, earlierSlotAt, record);
-        acceptedCount++;
-      } else {
-        changed.push(i);
-      }
+    if (previous === undefined) checkWriteIndexes(copy, records, pending, options);
+    else pending = confirm(previous, copy, records, pending, accepted, options);
+    previous = copy;
+  }
+  const unstable = pending === undefined ? records.slice() : pending.map((i) => records[i]);
+  const acceptedCount = count - unstable.length;
+  return { records: acceptedCount === count ? (accepted as DecodedRecord[]) : confirmedOnly(accepted, acceptedCount), unstable, copies };
+}
+
+/** Checks the write-buffer byte of every pending record (all when `pending` is undefined) in `copy`. */
+function checkWriteIndexes(copy: Copy, records: readonly RecordLayout[], pending: readonly number[] | undefined, options: DecodeOptions): void {
+  const n = pending === undefined ? records.length : pending.length;
+  for (let p = 0; p < n; p++) currentSlotAt(copy, records[pending === undefined ? p : pending[p]], options);
+}
+
+/**
+ * Step 3 of SPEC.md §8.3 for the `pending` records (indices into `records`) with the newest copy
+ * `later` and the copy before it: puts each record whose value bytes agree into `accepted`,
+ * with its value decoded from `earlier`, and returns the others.
+ */
+function confirm(
+  earlier: Copy,
+  later: Copy,
+  records: readonly RecordLayout[],
+  pending: readonly number[] | undefined,
+  accepted: Array<DecodedRecord | undefined>,
+  options: DecodeOptions,
+): number[] {
+  const changed: number[] = [];
+  const earlierBytes = earlier.bytes;
+  const earlierBase = earlier.base;
+  const laterBase = later.base;
+  const n = pending === undefined ? records.length : pending.length;
+  for (let p = 0; p < n; p++) {
+    const i = pending === undefined ? p : pending[p];
+    const record = records[i];
+    currentSlotAt(later, record, options); // checks the write-buffer byte of every copy
+    // `earlier`'s write-buffer byte was checked when it was the newest copy.
+    const writeIndex = earlierBytes[record.writeIndexOffset - earlierBase];
+    const slotAt = record.buffered ? record.slotOffsets[writeIndex ^ 1] : record.slotOffsets[0];
+    if (sameValueBytes(earlier, slotAt - earlierBase, later, slotAt - laterBase, record.type)) {
+      const value = readSlot(earlier.view, slotAt - earlierBase, record.type);
+      accepted[i] = new ConfirmedRecord(record, value, writeIndex, earlier);
+    } else {
+      changed.push(i);
     }
-    pending = changed;
   }
-  const stable: DecodedRecord[] = new Array<DecodedRecord>(acceptedCount);
+  return changed;
+}
+
+function confirmedOnly(accepted: ReadonlyArray<DecodedRecord | undefined>, acceptedCount: number): DecodedRecord[] {
+  const confirmed = new Array<DecodedRecord>(acceptedCount);
   let k = 0;
-  for (let i = 0; i < count; i++) {
-    const record = accepted[i];
-    if (record !== undefined) stable[k++] = record;
-  }
-  return { records: stable, unstable: pending.map((i) => records[i]), copies };
+  for (const record of accepted) if (record !== undefined) confirmed[k++] = record;
+  return confirmed;
 }
 
 /**
@@ -140,17 +195,19 @@ function checkMaxCopies(value: number | undefined): number {
 }
 
 /** One read covering the value bytes (write-buffer byte and slots) of every pending record. */
-function copySpan(readAt: ReadAt, records: readonly RecordLayout[], pending: readonly number[], options: DecodeOptions): Copy {
+function copySpan(readAt: ReadAt, records: readonly RecordLayout[], pending: readonly number[] | undefined, options: DecodeOptions): Copy {
   let start = Infinity;
   let end = 0;
-  for (let p = 0; p < pending.length; p++) {
-    const record = records[pending[p]];
+  const n = pending === undefined ? records.length : pending.length;
+  for (let p = 0; p < n; p++) {
+    const record = records[pending === undefined ? p : pending[p]];
     if (record.writeIndexOffset < start) start = record.writeIndexOffset;
     if (record.end > end) end = record.end;
   }
   const bytes = readAt(start, end - start);
   if (bytes.length < end - start) {
-    const short = pending.map((i) => records[i]).find((record) => record.end > start + bytes.length)!;
+    const copied = pending === undefined ? records : pending.map((i) => records[i]);
+    const short = copied.find((record) => record.end > start + bytes.length)!;
     throw new DecodeError(`record ${JSON.stringify(short.label)} ends at ${short.end} but the file now ends at ${start + bytes.length}: the file shrank`, {
       offset: short.offset,
       recordIndex: short.index,
@@ -161,22 +218,17 @@ function copySpan(readAt: ReadAt, records: readonly RecordLayout[], pending: rea
 }
 
 /**
- * Makes the slot holding `record`'s current value in `copy` (SPEC.md §4.4) candidate `i`, after
- * checking its write-buffer byte.
+ * Where `record`'s current value lies in `copy` (SPEC.md §4.4): its absolute offset, after
+ * checking the write-buffer byte.
  */
-function locate(candidates: Candidates, i: number, copy: Copy, record: RecordLayout, options: DecodeOptions): void {
-  const writeIndex = copy.bytes[record.writeIndexOffset - copy.base];
-  let slotAt: number;
+function currentSlotAt(copy: Copy, record: RecordLayout, options: DecodeOptions): number {
+  const writeIndex = copy.writeIndexOf(record);
   if (record.buffered) {
     if (writeIndex > 1) badWriteIndex(record, writeIndex, options);
-    slotAt = record.slotOffsets[writeIndex ^ 1];
-  } else {
-    if (writeIndex !== UNBUFFERED) badWriteIndex(record, writeIndex, options);
-    slotAt = record.slotOffsets[0];
+    return record.slotOffsets[writeIndex ^ 1];
   }
-  candidates.copy[i] = copy;
-  candidates.writeIndex[i] = writeIndex;
-  candidates.slotAt[i] = slotAt;
+  if (writeIndex !== UNBUFFERED) badWriteIndex(record, writeIndex, options);
+  return record.slotOffsets[0];
 }
 
 function badWriteIndex(record: RecordLayout, writeIndex: number, options: DecodeOptions): never {
@@ -188,37 +240,33 @@ function badWriteIndex(record: RecordLayout, writeIndex: number, options: Decode
 }
 
 /**
- * Whether `later` holds, at `slotAt`, the bytes that make the value `earlier` holds there: the
- * whole slot for numbers, the bytes up to and including the first NUL for strings (stale bytes
- * after it are not part of the value and may change freely, SPEC.md §8.2).
+ * Whether `b` holds at `to` the bytes that make the value `a` holds at `from`: the whole slot
+ * for numbers, the bytes up to and including the first NUL for strings (stale bytes after it are
+ * not part of the value and may change freely, SPEC.md §8.2).
  */
-function sameValueBytes(earlier: Copy, slotAt: number, later: Copy, record: RecordLayout): boolean {
-  const a = earlier.bytes;
-  const b = later.bytes;
-  const from = slotAt - earlier.base;
-  const to = slotAt - later.base;
-  const length = record.type.size;
-  if (record.type.kind === 'string') {
-    for (let k = 0; k < length; k++) {
-      const byte = a[from + k];
-      if (byte !== b[to + k]) return false;
-      if (byte === 0) return true;
-    }
-    return true;
+function sameValueBytes(a: Copy, from: number, b: Copy, to: number, type: TypeInfo): boolean {
+  if (type.kind === 'string') return sameStringBytes(a.bytes, from, b.bytes, to, type.size);
+  // Numbers are compared a word at a time: a fifth faster than byte by byte over 1,000 records.
+  const x = a.view;
+  const y = b.view;
+  switch (type.size) {
+    case 8:
+      return x.getInt32(from, true) === y.getInt32(to, true) && x.getInt32(from + 4, true) === y.getInt32(to + 4, true);
+    case 4:
+      return x.getInt32(from, true) === y.getInt32(to, true);
+    case 2:
+      return x.getUint16(from, true) === y.getUint16(to, true);
+    default:
+      return x.getUint8(from) === y.getUint8(to);
   }
-  for (let k = 0; k < length; k++) {
-    if (a[from + k] !== b[to + k]) return false;
-  }
-  return true;
 }
 
-function decodeCandidate(copy: Copy, writeIndex: number, slotAt: number, record: RecordLayout): DecodedRecord {
-  const view = copy.view;
-  const base = copy.base;
-  const value = readSlot(view, slotAt - base, record.type);
-  let slots: StatValue[];
-  if (!record.buffered) slots = [value];
-  else if (slotAt === record.slotOffsets[0]) slots = [value, readSlot(view, record.slotOffsets[1] - base, record.type)];
-  else slots = [readSlot(view, record.slotOffsets[0] - base, record.type), value];
-  return { label: record.label, signature: record.signature, value, writeIndex, slots, layout: record };
+/** Whether two string slots agree up to and including the first NUL (all `size` bytes if none). */
+function sameStringBytes(a: Uint8Array, from: number, b: Uint8Array, to: number, size: number): boolean {
+  for (let k = 0; k < size; k++) {
+    const byte = a[from + k];
+    if (byte !== b[to + k]) return false;
+    if (byte === 0) return true;
+  }
+  return true;
 }

@@ -1,7 +1,17 @@
 // The stable read protocol (SPEC.md §8.3) against a file image that a simulated writer changes
 // between, or during, the reader's copies. Real processes racing over a real mapping are in
 // packages/cli/test/read/stable-stress.test.ts.
-import { DEFAULT_MAX_COPIES, decodeFile, decodeLayout, readStableFile, readStableRecords, type ReadAt } from '@mmstats/format';
+import {
+  DEFAULT_MAX_COPIES,
+  decodeFile,
+  decodeLayout,
+  encodeFile,
+  FIXED_SIGNATURES,
+  readStableFile,
+  readStableRecords,
+  type DecodedRecord,
+  type ReadAt,
+} from '@mmstats/format';
 import { expectDecodeError, readFixture } from './util';
 
 // Where the fixture's records lie (SPEC.md §9).
@@ -38,12 +48,17 @@ function values(records: ReadonlyArray<{ label: string; value: unknown }>) {
   return Object.fromEntries(records.map((r) => [r.label, r.value]));
 }
 
+/** Every field of each record as a plain object: `slots` is decoded on first use, not stored. */
+function plain(records: readonly DecodedRecord[]) {
+  return records.map(({ label, signature, value, writeIndex, slots, layout }) => ({ label, signature, value, writeIndex, slots, layout }));
+}
+
 describe('readStableFile', () => {
   it('reads a file nobody writes with two reads: the whole file, then the value bytes', () => {
     const { file, reads, readAt } = simulatedFile();
     const read = readStableFile(readAt, file.length, { path: 'basic.mmstats' });
     expect(values(read.records)).toEqual({ load: 2.25, hits: 5, name: 'hi', up: true });
-    expect(read.records).toEqual(decodeFile(file));
+    expect(plain(read.records)).toEqual(decodeFile(file));
     expect(read.unstable).toEqual([]);
     expect(read.copies).toBe(2);
     // The second read spans the first write-buffer byte to the end of the last record.
@@ -60,6 +75,10 @@ describe('readStableFile', () => {
     const read = readStableFile(readAt, file.length);
     expect(values(read.records).load).toBe(2.25);
     expect(read.copies).toBe(2);
+    // The raw state is that of the copy the value came from, not of the newer one.
+    const load = read.records.find((r) => r.label === 'load')!;
+    expect(load.writeIndex).toBe(0);
+    expect(load.slots).toEqual([0.5, 2.25]);
   });
 
   it('gives the value a later copy confirms when two publications rewrote the slot between copies', () => {
@@ -138,6 +157,24 @@ describe('readStableFile', () => {
       if (n === 1) f.write('ho\0', NAME_SLOT, 'latin1');
     });
     expect(values(readStableFile(readAt, file.length).records).name).toBe('ho');
+  });
+
+  it('notices a change in any byte of a number of every width between two copies', () => {
+    for (const signature of FIXED_SIGNATURES) {
+      const { bytes } = encodeFile([{ label: 'n', signature, buffered: false, initial: 1 }], { allowLegacySignatures: true });
+      const [record] = decodeLayout(bytes);
+      for (let k = 0; k < record.type.size; k++) {
+        const file = Buffer.from(bytes);
+        const readAt: ReadAt = (offset, length) => {
+          const copy = Buffer.from(file.subarray(offset, offset + length));
+          if (offset === 0) file[record.slotOffsets[0] + k] ^= 0x40; // once, after the first copy
+          return copy;
+        };
+        const read = readStableFile(readAt, file.length);
+        expect({ signature, byte: k, copies: read.copies }).toEqual({ signature, byte: k, copies: 3 });
+        expect(read.records[0].value).toEqual(decodeFile(file)[0].value);
+      }
+    }
   });
 
   it('refuses maxCopies below 2', () => {

@@ -21,7 +21,7 @@ export interface LayoutCacheOptions {
  */
 export class LayoutCache {
   // Keyed by device and inode: a file seen again with another size or change time replaces its entry.
-  private readonly entries = new Map<string, { readonly version: string; readonly layout: readonly RecordLayout[] }>();
+  private readonly entries = new Map<string, { readonly size: number; readonly ctimeMs: number; readonly layout: readonly RecordLayout[] }>();
   private records = 0;
   /** Most records kept, over all files. */
   readonly maxRecords: number;
@@ -34,7 +34,8 @@ export class LayoutCache {
   get(stats: Stats): readonly RecordLayout[] | undefined {
     const key = identityOf(stats);
     const entry = this.entries.get(key);
-    if (entry === undefined || entry.version !== versionOf(stats)) return undefined;
+    // Compared as numbers: formatting the change time for a string key cost more than the lookup.
+    if (entry === undefined || entry.size !== stats.size || entry.ctimeMs !== stats.ctimeMs) return undefined;
     this.entries.delete(key);
     this.entries.set(key, entry);
     return entry.layout;
@@ -44,7 +45,7 @@ export class LayoutCache {
   set(stats: Stats, layout: readonly RecordLayout[]): void {
     this.delete(stats);
     if (layout.length > this.maxRecords) return;
-    this.entries.set(identityOf(stats), { version: versionOf(stats), layout });
+    this.entries.set(identityOf(stats), { size: stats.size, ctimeMs: stats.ctimeMs, layout });
     this.records += layout.length;
     for (const [key, old] of this.entries) {
       if (this.records <= this.maxRecords) break;
@@ -70,8 +71,4 @@ export class LayoutCache {
 
 function identityOf(stats: Stats): string {
   return `${stats.dev}:${stats.ino}`;
-}
-
-function versionOf(stats: Stats): string {
-  return `${stats.size}:${stats.ctimeMs}`;
 }
