@@ -7,6 +7,12 @@ import { encodeFile, type RecordSpec } from '@mmstats/format';
 /** The cli package's root directory. */
 export const PACKAGE_DIR = path.resolve(__dirname, '..');
 
+/** The repository's root: child processes started here find the built packages by name. */
+export const REPO_DIR = path.resolve(PACKAGE_DIR, '..', '..');
+
+/** Whether this system has /proc (process start times, liveness checks). */
+export const HAS_PROC = fs.existsSync('/proc/self/stat');
+
 /** The committed launcher. */
 export const BIN = path.join(PACKAGE_DIR, 'bin', 'mmstats');
 

@@ -7,9 +7,8 @@ import * as path from 'node:path';
 
 import { runClean } from '../../src/commands/clean';
 import { memoryIo } from '../../src/io';
-import { makeTempDir, PACKAGE_DIR, removeTempDir, requireBuild } from '../util';
+import { makeTempDir, removeTempDir, REPO_DIR, requireBuild } from '../util';
 
-const REPO_DIR = path.resolve(PACKAGE_DIR, '..', '..');
 
 /** Writers in all, and how many are killed along the way. */
 const WRITERS = 30;

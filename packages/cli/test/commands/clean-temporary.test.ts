@@ -12,10 +12,8 @@ import { encodeFile, temporaryFileName } from '@mmstats/format';
 import { runClean } from '../../src/commands/clean';
 import { memoryIo } from '../../src/io';
 import { REUSE_TOLERANCE_SECONDS, type ProcessTable } from '../../src/read/liveness';
-import { PACKAGE_DIR, requireBuild, useTempDir } from '../util';
+import { HAS_PROC, REPO_DIR, requireBuild, useTempDir } from '../util';
 
-const REPO_DIR = path.resolve(PACKAGE_DIR, '..', '..');
-const HAS_PROC = fs.existsSync('/proc/self/stat');
 
 let dir: string;
 

@@ -6,10 +6,8 @@ import { runClean } from '../../src/commands/clean';
 import { memoryIo } from '../../src/io';
 import { main } from '../../src/main';
 import type { ProcessTable } from '../../src/read/liveness';
-import { BIN, PACKAGE_DIR, requireBuild, writeStatsFile, useTempDir } from '../util';
+import { BIN, HAS_PROC, REPO_DIR, requireBuild, useTempDir, writeStatsFile } from '../util';
 
-const REPO_DIR = path.resolve(PACKAGE_DIR, '..', '..');
-const HAS_PROC = fs.existsSync('/proc/self/stat');
 
 let dir: string;
 

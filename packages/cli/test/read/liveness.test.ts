@@ -13,9 +13,8 @@ import {
   type ProcessStatus,
   type ProcessTable,
 } from '../../src/read/liveness';
-import { removeTempDir, useTempDir } from '../util';
+import { HAS_PROC, removeTempDir, useTempDir } from '../util';
 
-const HAS_PROC = fs.existsSync('/proc/self/stat');
 
 let dir: string;
 useTempDir((created) => (dir = created));
