@@ -5,7 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { collectFiles } from '../../src/web/collect';
-import { double, makeTempDir, removeTempDir, writeStatsFile } from '../util';
+import { double, removeTempDir, writeStatsFile } from '../util';
+import { makeConfinementDirs } from './helpers';
 
 const SWAPPER = path.join(__dirname, 'fixtures', 'swapper.js');
 const ROUNDS = 2000;
@@ -16,11 +17,7 @@ let outside: string;
 let swapper: ChildProcess | undefined;
 
 beforeEach(() => {
-  root = fs.realpathSync(makeTempDir());
-  stats = path.join(root, 'stats');
-  outside = path.join(root, 'outside');
-  fs.mkdirSync(stats);
-  fs.mkdirSync(outside);
+  ({ root, stats, outside } = makeConfinementDirs());
   writeStatsFile(outside, 'a.mmstats', [double('secret', 42)]);
 });
 

@@ -2,7 +2,17 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { PACKAGE_DIR } from '../util';
+import { makeTempDir, PACKAGE_DIR } from '../util';
+
+/** A new temp directory `root` (its real path) holding two empty directories: `stats` and `outside` it. */
+export function makeConfinementDirs(): { root: string; stats: string; outside: string } {
+  const root = fs.realpathSync(makeTempDir());
+  const stats = path.join(root, 'stats');
+  const outside = path.join(root, 'outside');
+  fs.mkdirSync(stats);
+  fs.mkdirSync(outside);
+  return { root, stats, outside };
+}
 
 /** The writer process the web tests run (it loads the built @mmstats/writer). */
 export const WRITER = path.join(__dirname, 'fixtures', 'writer.js');

@@ -4,18 +4,15 @@ import * as path from 'node:path';
 
 import { collectFiles, unstableReason } from '../../src/web/collect';
 import { resolveScope, selectScopedFiles } from '../../src/web/scope';
-import { double, makeTempDir, removeTempDir, writeStatsFile } from '../util';
+import { double, removeTempDir, writeStatsFile } from '../util';
+import { makeConfinementDirs } from './helpers';
 
 let root: string;
 let stats: string;
 let outside: string;
 
 beforeEach(() => {
-  root = fs.realpathSync(makeTempDir());
-  stats = path.join(root, 'stats');
-  outside = path.join(root, 'outside');
-  fs.mkdirSync(stats);
-  fs.mkdirSync(outside);
+  ({ root, stats, outside } = makeConfinementDirs());
 });
 
 afterEach(() => {
