@@ -1,6 +1,7 @@
 import { FORMAT_VERSION, UNBUFFERED } from './constants';
 import { DecodeError } from './errors';
 import type { RecordLayout } from './layout';
+import { decodeTrailer, type Trailer } from './meta';
 import { safeJsonString } from './quote';
 import { decodeUtf8, fixedTypeOfByte, parseTypeSignature, readSlot, stringSizeOf, stringType, type StatValue, type TypeInfo } from './types';
 
@@ -20,6 +21,11 @@ export interface DecodeOptions {
    * Defaults to `DEFAULT_MAX_RECORDS`; `Infinity` lifts the limit.
    */
   readonly maxRecords?: number;
+  /**
+   * The file's metadata trailer, read before the bytes were copied (SPEC.md §14.5), or null for
+   * none. Defaults to the trailer found at the end of the bytes themselves.
+   */
+  readonly trailer?: Trailer | null;
 }
 
 /** A record with its current value, and its raw double-buffer state for tools that want it. */
@@ -93,9 +99,12 @@ export function decodeLayout(bytes: Uint8Array, options: DecodeOptions = {}): Re
     });
   }
   const size = bytes.length;
+  const trailer = options.trailer === undefined ? decodeTrailer(bytes, size, path) : options.trailer;
+  // Records stop at the trailer's records end as they stop at an end marker (SPEC.md §14.2).
+  const recordsEnd = trailer ? Math.min(trailer.recordsEnd, size) : size;
   const records: RecordLayout[] = [];
   let offset = 1;
-  while (offset < size) {
+  while (offset < recordsEnd) {
     const index = records.length;
     if (offset + 1 === size) {
       // One byte left: a zero there is the end marker cut short by the end of the file.
@@ -145,6 +154,7 @@ export function decodeLayout(bytes: Uint8Array, options: DecodeOptions = {}): Re
       );
     }
     const end = slot0 + slotBytes;
+    if (end > recordsEnd) failAt(`record ${quoted(label)} runs past the records end ${recordsEnd} that the metadata trailer gives`, offset, index, path);
     records.push({
       index,
       offset,

@@ -32,7 +32,7 @@ export { recordSize, fileSize } from './layout';
 export type { RecordLayout } from './layout';
 
 // Encoding (writers)
-export { layoutRecords, writeRecords, encodeFile } from './encode';
+export { layoutRecords, layoutRecord, writeRecords, writeRecord, encodeFile } from './encode';
 export type { RecordSpec, EncodeOptions, FilePlan } from './encode';
 
 // Decoding (readers)
@@ -47,3 +47,27 @@ export type { TemporaryName } from './temporary-name';
 // The read protocol of our tools (SPEC.md §8.3): values confirmed by two identical copies
 export { readStableFile, readStableRecords, DEFAULT_MAX_COPIES } from './stable';
 export type { ReadAt, StableRead, StableReadOptions } from './stable';
+
+// Metadata and records added at run time (SPEC.md §14)
+export {
+  METRIC_KINDS,
+  AGGREGATES,
+  KNOWN_UNITS,
+  TRAILER_SIZE,
+  METADATA_MAGIC,
+  MAX_APPENDED_LABEL_BYTES,
+  hasMetadataMagic,
+  decodeTrailer,
+  decodeMetadata,
+  parseFamilyMeta,
+  encodeFamilyMeta,
+  unitProblem,
+} from './meta';
+export type { MetricKind, Aggregate, FamilyMeta, FileMetadata, Trailer } from './meta';
+export { appendRecord, appendFamily, appendedRecordSize, reserveLeft } from './append';
+export { seriesLabel, parseSeriesLabel, escapeLabelValue, labelNameProblem, SeriesLabelError, RESERVED_LABEL_NAMES, OVERFLOW_LABELS } from './series';
+export type { ParsedSeriesLabel } from './series';
+
+// The one semantic model of readers: what a record means (SPEC.md §14.3)
+export { meaningOf, meaningsOf, defaultAggregate } from './semantics';
+export type { RecordMeaning } from './semantics';

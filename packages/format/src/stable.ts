@@ -5,6 +5,7 @@ import { UNBUFFERED } from './constants';
 import { decodeLayout, toDataView, type DecodedRecord, type DecodeOptions } from './decode';
 import { DecodeError } from './errors';
 import type { RecordLayout } from './layout';
+import { decodeMetadata, decodeTrailer, TRAILER_SIZE, type FileMetadata } from './meta';
 import { readSlot, type StatValue, type TypeInfo } from './types';
 
 /**
@@ -177,15 +178,20 @@ function confirmedOnly(accepted: ReadonlyArray<DecodedRecord | undefined>, accep
 }
 
 /**
- * Reads a whole file of `size` bytes by the stable read protocol (SPEC.md §8.3): one copy of the
- * file gives the layout (`decodeLayout`), then `readStableRecords` confirms every value. This is
- * how our tools read a file that a writer may be updating.
+ * Reads a whole file of `size` bytes by the stable read protocol (SPEC.md §8.3): the metadata
+ * trailer first, with its own read (SPEC.md §14.5), then one copy of the file gives the layout
+ * (`decodeLayout`) and the metadata (`decodeMetadata`), then `readStableRecords` confirms every
+ * value. This is how our tools read a file that a writer may be updating.
  */
-export function readStableFile(readAt: ReadAt, size: number, options: StableReadOptions = {}): StableRead & { layout: RecordLayout[] } {
+export function readStableFile(readAt: ReadAt, size: number, options: StableReadOptions = {}): StableRead & { layout: RecordLayout[]; metadata: FileMetadata | undefined } {
   checkMaxCopies(options.maxCopies);
+  const tail = size > TRAILER_SIZE ? readAt(size - TRAILER_SIZE, TRAILER_SIZE) : undefined;
   const first = readAt(0, size);
-  const layout = decodeLayout(first, options);
-  return { ...readStableRecords(readAt, layout, options, first), layout };
+  // A file that changed size between the two reads is judged by its copy alone.
+  const trailer = (tail !== undefined && first.length === size ? decodeTrailer(tail, size, options.path) : decodeTrailer(first, first.length, options.path)) ?? null;
+  const layout = decodeLayout(first, { ...options, trailer });
+  const metadata = decodeMetadata(first, options.path, trailer);
+  return { ...readStableRecords(readAt, layout, options, first), layout, metadata };
 }
 
 function checkMaxCopies(value: number | undefined): number {
