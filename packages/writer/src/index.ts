@@ -15,3 +15,12 @@ export { DEFAULT_FILENAME_TEMPLATE, defaultDirectory, expandFilename, resolveSta
 // Errors
 export { SchemaError, MapError } from './errors';
 export { MmstatsError } from '@mmstats/format';
+
+// Labelled fields, gauges and the runtime API (SPEC.md §14)
+export { Registry } from './registry';
+export type { RegistryOptions, RegistryGaugeOptions, GaugeType, GaugeMetric } from './registry';
+export { Family, DEFAULT_MAX_LABEL_SETS } from './fields/family';
+export type { LabelValues } from './fields/family';
+export type { Gauge } from './fields/gauge';
+export { DEFAULT_RESERVE, REFUSED_LABEL } from './model';
+export type { CounterOptions, GaugeOptions, LabelledOptions, GaugeHandle } from './schema';
