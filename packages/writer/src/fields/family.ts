@@ -82,21 +82,15 @@ export class Family<Child extends Bound, Key extends string = string> {
     const texts = this.labelTexts(values);
     if (texts === undefined) return this.refuse(undefined);
     // Find the series by the label texts: numbers and booleans were looked up as themselves.
-    let level = this.root;
-    const keys = this.declaration.keys;
-    for (let i = 0; i < keys.length - 1; i++) {
-      let next = level.get(texts[i]) as Level | undefined;
-      if (next === undefined) level.set(texts[i], (next = new Map()));
-      level = next;
-    }
-    const last = texts[keys.length - 1];
+    const level = this.lastLevel(texts);
+    const last = texts[texts.length - 1];
     let child = level.get(last) as Child | undefined;
     if (child === undefined) {
       child = this.newSeries(texts);
       if (child === undefined) return this.refuse(texts);
       level.set(last, child);
     }
-    this.alias(values, texts, child);
+    this.alias(values, child);
     return child;
   }
 
@@ -116,23 +110,21 @@ export class Family<Child extends Bound, Key extends string = string> {
   }
 
   /** Remembers the series under the raw values too, when they were numbers or booleans, so the fast path finds it. */
-  private alias(values: LabelValues<Key>, texts: readonly string[], child: Child): void {
-    const keys = this.declaration.keys;
-    let raw = false;
-    for (const key of keys) if (typeof (values as Record<string, unknown>)[key] !== 'string') raw = true;
-    if (!raw) return;
+  private alias(values: LabelValues<Key>, child: Child): void {
+    const raw = this.declaration.keys.map((key) => (values as Record<string, unknown>)[key]);
+    if (raw.every((value) => typeof value === 'string')) return;
+    this.lastLevel(raw).set(raw[raw.length - 1], child);
+  }
+
+  /** The map in which the last of `path`'s values (one per label, in order) is looked up; made as needed. */
+  private lastLevel(path: readonly unknown[]): Level {
     let level = this.root;
-    for (let i = 0; i < keys.length; i++) {
-      const value = (values as Record<string, unknown>)[keys[i]];
-      if (i === keys.length - 1) {
-        level.set(value, child);
-        break;
-      }
-      let next = level.get(value) as Level | undefined;
-      if (next === undefined) level.set(value, (next = new Map()));
+    for (let i = 0; i < path.length - 1; i++) {
+      let next = level.get(path[i]) as Level | undefined;
+      if (next === undefined) level.set(path[i], (next = new Map()));
       level = next;
     }
-    void texts;
+    return level;
   }
 
   private newSeries(texts: readonly string[]): Child | undefined {
@@ -155,14 +147,7 @@ export class Family<Child extends Bound, Key extends string = string> {
       return overflow;
     }
     // Remember the refused set, so that the fast path returns the overflow series for it from now on.
-    let level = this.root;
-    const keys = this.declaration.keys;
-    for (let i = 0; i < keys.length - 1; i++) {
-      let next = level.get(texts[i]) as Level | undefined;
-      if (next === undefined) level.set(texts[i], (next = new Map()));
-      level = next;
-    }
-    level.set(texts[keys.length - 1], overflow);
+    this.lastLevel(texts).set(texts[texts.length - 1], overflow);
     this.refusedCached++;
     this.refused?.inc();
     return overflow;
@@ -174,7 +159,7 @@ export class Family<Child extends Bound, Key extends string = string> {
     const record = this.overflowPromise > 0 ? this.file.addRecord(spec, this.overflowPromise) : undefined;
     if (record !== undefined) return declaration.makeChild(this.file.memory, record);
     // No room was left even for it: a series in private memory, never published, and said once.
-    this.misuse(`no room in ${'the stats file'} for the overflow series; raise the reserve option`);
+    this.misuse('no room left in the stats file for the overflow series (raise the reserve option)');
     const { bytes, plan } = encodeFile([spec]);
     return declaration.makeChild(memoryOver(bytes), plan.records[0]);
   }

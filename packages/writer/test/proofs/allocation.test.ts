@@ -20,6 +20,12 @@ test('10^7 string writes cause no garbage collection and no heap growth', () => 
   expect(heapGrowth).toBeLessThan(HEAP_GROWTH_LIMIT);
 });
 
+test('10^7 writes to labelled series seen before, kept or looked up with labels({…}), cause no garbage collection', () => {
+  const { collections, heapGrowth } = collectionsBetweenMarkers('labels', 1e7);
+  expect(collections).toEqual([]);
+  expect(heapGrowth).toBeLessThan(HEAP_GROWTH_LIMIT);
+});
+
 test('timer.time(fn) allocates no more than its two clock reads', () => {
   // performance.now() allocates a heap number in Node itself; everything else the timer does is
   // allocation-free, so it collects no more often than the bare clock reads.
