@@ -83,6 +83,20 @@ function signatureType(bytes: Uint8Array, at: number, length: number): TypeInfo 
 }
 
 /**
+ * Throws the `DecodeError` of a file that is empty or whose version byte is not 1 (SPEC.md §2): the
+ * first check of every reading (SPEC.md §14.2, order of checks).
+ */
+export function checkVersion(bytes: Uint8Array, path?: string): void {
+  if (bytes.length === 0) throw new DecodeError('empty file: not an mmstats file', { offset: 0, path });
+  if (bytes[0] !== FORMAT_VERSION) {
+    throw new DecodeError(`unsupported version byte ${hexByte(bytes[0])} (expected ${hexByte(FORMAT_VERSION)}): not an mmstats v1 file`, {
+      offset: 0,
+      path,
+    });
+  }
+}
+
+/**
  * Checks the version byte and walks the records (SPEC.md §3, §6), returning where each one lies.
  * Stops at a zero label length or at the end of the bytes. Any other problem, or a record beyond
  * `maxRecords`, is a `DecodeError` naming the record and offset: it never reads out of bounds,
@@ -91,13 +105,7 @@ function signatureType(bytes: Uint8Array, at: number, length: number): TypeInfo 
 export function decodeLayout(bytes: Uint8Array, options: DecodeOptions = {}): RecordLayout[] {
   const path = options.path;
   const maxRecords = options.maxRecords ?? DEFAULT_MAX_RECORDS;
-  if (bytes.length === 0) throw new DecodeError('empty file: not an mmstats file', { offset: 0, path });
-  if (bytes[0] !== FORMAT_VERSION) {
-    throw new DecodeError(`unsupported version byte ${hexByte(bytes[0])} (expected ${hexByte(FORMAT_VERSION)}): not an mmstats v1 file`, {
-      offset: 0,
-      path,
-    });
-  }
+  checkVersion(bytes, path);
   const size = bytes.length;
   const trailer = options.trailer === undefined ? decodeTrailer(bytes, size, path) : options.trailer;
   // Records stop at the trailer's records end as they stop at an end marker (SPEC.md §14.2).

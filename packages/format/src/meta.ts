@@ -106,6 +106,14 @@ function optionalString(object: Record<string, unknown>, key: string, offset: nu
  * does not know (SPEC.md §14.3: ignored). Throws `DecodeError` (at `offset`) for a malformed one.
  */
 export function parseFamilyMeta(text: string, offset: number, path?: string): FamilyMeta | undefined {
+  const entry = parseEntry(text, offset, path);
+  return METRIC_KINDS.includes(entry.kind as MetricKind) ? (entry as FamilyMeta) : undefined;
+}
+
+/** An entry checked as SPEC.md §14.3 requires of every entry, whatever its kind. */
+type Entry = Omit<FamilyMeta, 'kind'> & { readonly kind: string };
+
+function parseEntry(text: string, offset: number, path: string | undefined): Entry {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -125,10 +133,9 @@ export function parseFamilyMeta(text: string, offset: number, path?: string): Fa
   if (labels !== undefined && (!Array.isArray(labels) || labels.some((label) => typeof label !== 'string'))) {
     entryError(`family ${JSON.stringify(name)}: labels must be an array of strings`, offset, path);
   }
-  if (!METRIC_KINDS.includes(kind as MetricKind)) return undefined;
   return {
     name,
-    kind: kind as MetricKind,
+    kind,
     ...(help !== undefined && { help }),
     ...(unit !== undefined && UNIT.test(unit) && { unit }),
     ...(labels !== undefined && { labels: labels as string[] }),
@@ -147,16 +154,17 @@ export function decodeMetadata(bytes: Uint8Array, path?: string, trailer?: Trail
   if (trailer === undefined || trailer === null) return undefined;
   const end = bytes.length - TRAILER_SIZE;
   const families = new Map<string, FamilyMeta>();
+  const names = new Set<string>();
   let at = trailer.metadataStart;
   while (at < end) {
     if (end - at < 4) entryError(`${end - at} bytes left before the trailer, too few for an entry's length`, at, path);
     const length = u32At(bytes, at);
     if (length < 2 || length > end - at - 4) entryError(`length ${length} does not fit between ${at + 4} and the trailer at ${end}`, at, path);
-    const meta = parseFamilyMeta(decodeUtf8(bytes.subarray(at + 4, at + 4 + length)), at, path);
-    if (meta !== undefined) {
-      if (families.has(meta.name)) entryError(`family ${JSON.stringify(meta.name)} is described twice`, at, path);
-      families.set(meta.name, meta);
-    }
+    const entry = parseEntry(decodeUtf8(bytes.subarray(at + 4, at + 4 + length)), at, path);
+    // Names are unique among all entries, those of kinds this reader does not know included.
+    if (names.has(entry.name)) entryError(`family ${JSON.stringify(entry.name)} is described twice`, at, path);
+    names.add(entry.name);
+    if (METRIC_KINDS.includes(entry.kind as MetricKind)) families.set(entry.name, entry as FamilyMeta);
     at += 4 + length;
   }
   return { ...trailer, families };

@@ -114,7 +114,10 @@ export function parseSeriesLabel(label: string): ParsedSeriesLabel | undefined {
       } else if (next === 'x' || next === 'u') {
         const digits = label.slice(at + 2, at + (next === 'x' ? 4 : 6));
         if (digits.length !== (next === 'x' ? 2 : 4) || !HEX.test(digits)) fail(`bad \\${next} escape`);
-        value += String.fromCharCode(parseInt(digits, 16));
+        const code = parseInt(digits, 16);
+        // A lone surrogate is no character: many languages' strings cannot hold one.
+        if (code >= 0xd800 && code <= 0xdfff) fail(`\\u${digits} is a surrogate, not a character`);
+        value += String.fromCharCode(code);
         at += 2 + digits.length;
       } else {
         fail('unknown escape');

@@ -2,7 +2,7 @@
 // separate reads, hold the same bytes. A single copy can be torn (§8.1), and a 1-bit write index
 // cannot tell a reader overtaken by two publications from one overtaken by none.
 import { UNBUFFERED } from './constants';
-import { decodeLayout, toDataView, type DecodedRecord, type DecodeOptions } from './decode';
+import { checkVersion, decodeLayout, toDataView, type DecodedRecord, type DecodeOptions } from './decode';
 import { DecodeError } from './errors';
 import type { RecordLayout } from './layout';
 import { decodeMetadata, decodeTrailer, TRAILER_SIZE, type FileMetadata } from './meta';
@@ -187,6 +187,7 @@ export function readStableFile(readAt: ReadAt, size: number, options: StableRead
   checkMaxCopies(options.maxCopies);
   const tail = size > TRAILER_SIZE ? readAt(size - TRAILER_SIZE, TRAILER_SIZE) : undefined;
   const first = readAt(0, size);
+  checkVersion(first, options.path); // before the trailer, whose checks come second (SPEC.md §14.2)
   // A file that changed size between the two reads is judged by its copy alone.
   const trailer = (tail !== undefined && first.length === size ? decodeTrailer(tail, size, options.path) : decodeTrailer(first, first.length, options.path)) ?? null;
   const layout = decodeLayout(first, { ...options, trailer });

@@ -207,6 +207,19 @@ describe('hostile metadata', () => {
     expect(meaningOf(decodeLayout(file)[0], decodeMetadata(file)).kind).toBeUndefined();
   });
 
+  it('reports an entry of an unknown kind that repeats the name of another entry', () => {
+    const bytes = withMetadata(1000);
+    const start = Buffer.from(bytes).readUInt32LE(bytes.length - TRAILER_SIZE + 4);
+    const text = Buffer.from(JSON.stringify({ name: 'hits', kind: 'summary' }));
+    const entry = Buffer.concat([Buffer.alloc(4), text]);
+    entry.writeUInt32LE(text.length, 0);
+    const file = Buffer.from(bytes);
+    entry.copy(file, start - entry.length);
+    file.writeUInt32LE(start - entry.length, file.length - TRAILER_SIZE + 4);
+    // Walking up from M, the repeated name is met at the first entry of the original block.
+    expect(() => decodeMetadata(file, 'f.mmstats')).toThrow(`f.mmstats: at 0x${start.toString(16)}: metadata entry: family "hits" is described twice`);
+  });
+
   it('reports a series label of a known family that does not parse, naming the record', () => {
     const bytes = withMetadata(1000);
     const record = appendRecord(bytes, { label: 'http.requests{route=/a}', signature: 'Q', buffered: true }, 2)!;

@@ -35,7 +35,7 @@ describe('series labels', () => {
     expect(parseSeriesLabel('web.hits')).toBeUndefined();
   });
 
-  it.each(['{a="b"}', 'f{}', 'f{a}', 'f{a=b}', 'f{a="b}', 'f{a="b"', 'f{a="b",}', 'f{a="b"}x', 'f{a="\\q"}', 'f{a="\\x1"}', 'f{1a="b"}', 'f{a="b",a="c"}'])(
+  it.each(['{a="b"}', 'f{}', 'f{a}', 'f{a=b}', 'f{a="b}', 'f{a="b"', 'f{a="b",}', 'f{a="b"}x', 'f{a="\\q"}', 'f{a="\\x1"}', 'f{a="\\x1B"}', 'f{a="\\ud800"}', 'f{a="\\udfff"}', 'f{1a="b"}', 'f{a="b",a="c"}'])(
     'rejects the malformed %s',
     (label) => {
       expect(() => parseSeriesLabel(label)).toThrow(SeriesLabelError);
