@@ -27,26 +27,51 @@ export function appendedRecordSize(spec: RecordSpec): number {
  * Adds the record of `spec` after the last record of the live file `bytes` (SPEC.md §14.5) and
  * returns its layout, or undefined when the reserve cannot hold it with `keepFree` bytes to spare.
  * `index` is the record's position in the file. Throws `EncodeError` for a label over 255 bytes or
- * any problem `layoutRecord` finds.
+ * any problem `layoutRecord` finds. The two steps are `prepareRecord` and `publishRecord`.
  */
 export function appendRecord(bytes: Uint8Array, spec: RecordSpec, index: number, keepFree = 0): RecordLayout | undefined {
+  const record = prepareRecord(bytes, spec, index, keepFree);
+  if (record !== undefined) publishRecord(bytes, record);
+  return record;
+}
+
+/**
+ * Step 1 of adding a record (SPEC.md §14.5): writes every byte of it but the low byte of its label
+ * length, where readers still find the end marker, and returns its layout (undefined, writing
+ * nothing, when there is no room). Nothing is visible to readers until `publishRecord`.
+ */
+export function prepareRecord(bytes: Uint8Array, spec: RecordSpec, index: number, keepFree = 0): RecordLayout | undefined {
   const { recordsEnd, metadataStart } = trailerOf(bytes);
   const record = layoutRecord(spec, index, recordsEnd);
   if (record.labelLength > MAX_APPENDED_LABEL_BYTES) {
     throw new EncodeError(`label ${JSON.stringify(spec.label.slice(0, 40))}… is ${record.labelLength} bytes; a record added to a live file has at most ${MAX_APPENDED_LABEL_BYTES}`);
   }
   if (record.end + 2 + keepFree > metadataStart) return undefined;
-  // Built aside, then stored in order: every byte but the label length's low byte, that byte,
-  // then the trailer's records end. The high byte is 0 (label < 256 bytes) and stays as it is.
+  // Built aside, then copied in without its first two bytes: the label length's high byte is 0
+  // (label < 256 bytes), like the end marker's, and stays as it is.
   const size = record.end - record.offset;
   const image = new Uint8Array(size);
-  const local = { ...record, offset: 0, end: size, labelOffset: 2, writeIndexOffset: record.writeIndexOffset - recordsEnd };
-  const shifted: RecordLayout = { ...local, slotOffsets: [record.slotOffsets[0] - recordsEnd, record.slotOffsets[1] - recordsEnd] };
-  writeRecord(image, new DataView(image.buffer), shifted, spec);
+  const shift = (offset: number) => offset - recordsEnd;
+  const local: RecordLayout = {
+    ...record,
+    offset: 0,
+    end: size,
+    labelOffset: shift(record.labelOffset),
+    writeIndexOffset: shift(record.writeIndexOffset),
+    slotOffsets: [shift(record.slotOffsets[0]), shift(record.slotOffsets[1])],
+  };
+  writeRecord(image, new DataView(image.buffer), local, spec);
   bytes.set(image.subarray(2), recordsEnd + 2);
-  bytes[recordsEnd] = record.labelLength;
-  storeU32(bytes, bytes.length - TRAILER_SIZE + TRAILER_RECORDS_END, record.end);
   return record;
+}
+
+/**
+ * Steps 2 and 3 of adding a record (SPEC.md §14.5): one byte store makes the prepared `record`
+ * visible to every reader, then one aligned store moves the trailer's records end past it.
+ */
+export function publishRecord(bytes: Uint8Array, record: RecordLayout): void {
+  bytes[record.offset] = record.labelLength;
+  storeU32(bytes, bytes.length - TRAILER_SIZE + TRAILER_RECORDS_END, record.end);
 }
 
 /**

@@ -8,14 +8,21 @@ takes slot `wb ^ 1` of a buffered record, cuts strings at the first NUL and drop
 It makes no other check, exactly like the original: anything else it cannot read raises.
 
 Usage: python3 original_reader.py FILE [FILE...]
+       python3 original_reader.py --live FILE LABEL SECONDS
+The second form reads a live file through a mapping, as the original tools did, over and over
+until the record LABEL has a non-zero value or SECONDS pass, and prints what it saw:
+{"reads": N, "counts": [distinct record counts], "errors": [...], "done": bool}, after a first
+line "ready" once the file is mapped.
 Prints {"files": [{"file": ..., "records": [{"label": ..., "value": ...}]}]}; non-finite floats
 are the strings "NaN", "Infinity" and "-Infinity". Standard library only.
 """
 import io
 import json
 import math
+import mmap
 import struct
 import sys
+import time
 
 UNBUFFERED = 255
 
@@ -51,7 +58,31 @@ def as_json(value):
     return value
 
 
+def watch_live(name, done_label, seconds):
+    """Reads a live file through a mapping until `done_label` is non-zero or time runs out."""
+    reads, counts, errors, done = 0, set(), [], False
+    deadline = time.monotonic() + seconds
+    with open(name, "rb") as fh:
+        mapping = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        sys.stdout.write("ready\n")
+        sys.stdout.flush()
+        while not done and time.monotonic() < deadline:
+            mapping.seek(0)
+            try:
+                records = list(read_records(mapping))
+            except Exception as error:  # a malformed record: what must never happen
+                errors.append(repr(error))
+                continue
+            reads += 1
+            counts.add(len(records))
+            done = any(label == done_label and value for label, value in records)
+    return {"reads": reads, "counts": sorted(counts), "errors": errors[:10], "done": done}
+
+
 def main(argv):
+    if len(argv) == 5 and argv[1] == "--live":
+        sys.stdout.write(json.dumps(watch_live(argv[2], argv[3], float(argv[4]))) + "\n")
+        return 0
     files = []
     for name in argv[1:]:
         with open(name, "rb") as fh:
