@@ -17,12 +17,6 @@ export function reserveLeft(bytes: Uint8Array): number {
   return metadataStart - (recordsEnd + 2);
 }
 
-/** Bytes the record of `spec` takes (SPEC.md §3). Throws `EncodeError` as `layoutRecord` does. */
-export function appendedRecordSize(spec: RecordSpec): number {
-  const record = layoutRecord(spec, 0, 0);
-  return record.end;
-}
-
 /**
  * Adds the record of `spec` after the last record of the live file `bytes` (SPEC.md §14.5) and
  * returns its layout, or undefined when the reserve cannot hold it with `keepFree` bytes to spare.

@@ -64,7 +64,7 @@ export {
   unitProblem,
 } from './meta';
 export type { MetricKind, Aggregate, FamilyMeta, FileMetadata, Trailer } from './meta';
-export { appendRecord, prepareRecord, publishRecord, appendFamily, appendedRecordSize, reserveLeft } from './append';
+export { appendRecord, prepareRecord, publishRecord, appendFamily, reserveLeft } from './append';
 export { seriesLabel, parseSeriesLabel, escapeLabelValue, labelNameProblem, SeriesLabelError, RESERVED_LABEL_NAMES, OVERFLOW_LABELS } from './series';
 export type { ParsedSeriesLabel } from './series';
 
