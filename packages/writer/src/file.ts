@@ -1,10 +1,10 @@
 import { closeSync, constants, fchmodSync, fdatasync, fdatasyncSync, fstatSync, lstatSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { threadId } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
 import { temporaryFileName, writeRecords, type FilePlan, type RecordSpec } from '@mmstats/format';
 import { MapError, SchemaError } from './errors';
 import { mapShared } from './mmap';
+import { threadIdentity } from './identity';
 
 /** A stats file that exists at its final path and is mapped into memory. */
 export interface MappedFile {
@@ -64,7 +64,7 @@ export function createMappedFile(path: string, plan: FilePlan, specs: readonly R
   if (livePaths.has(path)) {
     throw new MapError(path, 'another stats object in this thread already writes to this file; give each one its own filename');
   }
-  const temporary = join(dirname(path), temporaryFileName(basename(path), process.pid, threadId, randomBytes(4).toString('hex')));
+  const temporary = join(dirname(path), temporaryFileName(basename(path), process.pid, threadIdentity().tid, randomBytes(4).toString('hex')));
   let fd: number | undefined;
   let created = false;
   try {

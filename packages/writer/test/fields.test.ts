@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { BaseMmStats, field, MmStats, type Average, type Counter, type MovingAverage, type Timer } from '@mmstats/writer';
 import { EVERY_FIELD_STATICS, EveryFieldType, readStats, tempDir, valuesOf } from './util';
 
@@ -384,10 +384,24 @@ describe('MmStats', () => {
     await new Promise((r) => setTimeout(r, 20));
     const second = new MmStats(options());
     const values = valuesOf(first.filename);
-    expect(Object.keys(values)).toEqual(['sys.pid', 'sys.tid', 'sys.uid', 'sys.gid', 'org.nodejs.version', 'sys.created']);
+    expect(Object.keys(values)).toEqual([
+      'sys.pid',
+      'sys.tid',
+      'sys.uid',
+      'sys.gid',
+      'org.nodejs.version',
+      'sys.created',
+      'sys.boot_id',
+      'sys.ns.pid',
+      'sys.start_ticks',
+    ]);
+    const stat = readFileSync('/proc/self/stat', 'latin1');
     expect(values).toMatchObject({
       'sys.pid': process.pid,
-      'sys.tid': 0,
+      'sys.tid': process.pid, // the kernel's id of the main thread
+      'sys.boot_id': readFileSync('/proc/sys/kernel/random/boot_id', 'latin1').trim(),
+      'sys.ns.pid': statSync('/proc/self/ns/pid').ino,
+      'sys.start_ticks': Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[22 - 3]),
       'sys.uid': process.getuid!(),
       'sys.gid': process.getgid!(),
       'org.nodejs.version': `node ${process.version}`,

@@ -93,7 +93,8 @@ describe('clean and the temporary files of writers', () => {
     const hanging = await writerStoppedBeforeRename(dir, 'stuck.mmstats', 'hang');
     stuck = hanging.child;
     expect(listing(dir)).toEqual([crashed.temporary, hanging.temporary].sort());
-    expect(crashed.temporary).toMatch(new RegExp(`^\\.crashed\\.mmstats\\.${crashed.child.pid}-0-[0-9a-f]{8}\\.tmp$`));
+    // pid, then the kernel id of the main thread (the pid again)
+    expect(crashed.temporary).toMatch(new RegExp(`^\\.crashed\\.mmstats\\.${crashed.child.pid}-${crashed.child.pid}-[0-9a-f]{8}\\.tmp$`));
 
     let io = memoryIo({ cwd: dir });
     expect(await runClean({ files: [dir] }, io)).toBe(0);
