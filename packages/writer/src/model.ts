@@ -169,7 +169,8 @@ export class BaseMmStats {
     const memory = memoryOver(new Uint8Array(file.mapping.buffer, file.mapping.byteOffset, file.mapping.length));
     const fields = schema.map((f, i) => f.spec.create(memory, plan.records[i]));
     this[FIELDS] = holderMakerOf(cls, fields.length)(fields);
-    this[STATE] = { file, path, size: plan.fileSize, fields };
+    // The name used: another one when `path` was held by a live writer (see createMappedFile).
+    this[STATE] = { file, path: file.path, size: plan.fileSize, fields };
   }
 
   /** Absolute path of the stats file. */
