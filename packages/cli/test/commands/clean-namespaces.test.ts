@@ -116,3 +116,35 @@ maybe('writers and clean in separate PID namespaces', () => {
     expect(fs.existsSync(writer.file)).toBe(false);
   }, 60_000);
 });
+
+describe('clean tells a dead worker thread from a live one', () => {
+  test("a finished worker's file goes while its process lives on; a live worker's file stays", async () => {
+    // A process with two workers: one ends at once, one stays; the main thread stays too.
+    const script = `const { Worker } = require('node:worker_threads');
+      const body = (stay) => \`const { MmStats } = require('@mmstats/writer');
+        const s = new MmStats({ path: ${JSON.stringify('DIR')} });
+        require('node:worker_threads').parentPort.postMessage(s.filename);
+        \${stay ? 'setInterval(() => {}, 1000);' : ''}\`;
+      const start = (stay) => new Promise((resolve) => {
+        const w = new Worker(body(stay).replace('DIR', process.env.DIR), { eval: true });
+        w.once('message', (file) => stay ? resolve(file) : w.once('exit', () => resolve(file)));
+      });
+      (async () => { console.log(JSON.stringify([await start(false), await start(true)])); setInterval(() => {}, 1000); })();`;
+    const child = spawn(process.execPath, ['-e', script], { cwd: REPO_DIR, env: { ...process.env, DIR: dir }, stdio: ['ignore', 'pipe', 'inherit'] });
+    running.push(child);
+    const [ended, live] = await new Promise<string[]>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('\n')) resolve(JSON.parse(out));
+      });
+      child.once('exit', (code) => reject(new Error(`writer exited with ${code}`)));
+    });
+    const [endedTid, liveTid] = [ended, live].map((file) => valuesOf(file)['sys.tid']);
+    const out = clean(false);
+    expect(out).toContain(`removed  ${ended} (thread ${endedTid} of pid ${child.pid} is gone)`);
+    expect(out).toContain(`kept     ${live} (thread ${liveTid} of pid ${child.pid} is alive)`);
+    expect(fs.existsSync(ended)).toBe(false);
+    expect(fs.existsSync(live)).toBe(true);
+  }, 60_000);
+});
