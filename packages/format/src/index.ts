@@ -47,3 +47,16 @@ export type { TemporaryName } from './temporary-name';
 // The read protocol of our tools (SPEC.md §8.3): values confirmed by two identical copies
 export { readStableFile, readStableRecords, DEFAULT_MAX_COPIES } from './stable';
 export type { ReadAt, StableRead, StableReadOptions } from './stable';
+
+// What a file records about its writer, and the /proc texts tools compare it with (SPEC.md §10)
+export {
+  PID_SUFFIX,
+  MAX_PID,
+  IDENTITY_LABELS,
+  toProcessId,
+  writerIdentityOf,
+  parseStartTicks,
+  parseInnermostPid,
+  namespaceId,
+} from './writer-identity';
+export type { WriterIdentity } from './writer-identity';

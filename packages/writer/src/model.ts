@@ -1,4 +1,3 @@
-import { threadId } from 'node:worker_threads';
 import { EncodeError, layoutRecords, type RecordSpec, type StatValue } from '@mmstats/format';
 import { FIELDS, fieldHolderMaker, installAccessor, type FieldHolder, type FieldHolderMaker } from './accessors';
 import { decoratedFields, type DeclaredField } from './decorators';
@@ -7,6 +6,7 @@ import { createMappedFile, removeMappedFile, syncMappedFile, type MappedFile } f
 import type { Bound, Memory } from './fields/memory';
 import { PAGE_SIZE } from './mmap';
 import { resolveStatsPath } from './naming';
+import { threadIdentity } from './identity';
 import type { FieldDefinition } from './schema';
 import { field } from './field';
 
@@ -15,8 +15,9 @@ export interface MmStatsOptions {
   /** Directory of the file. Defaults to `$MMSTATS_PATH`, else the OS temp directory. */
   readonly path?: string;
   /**
-   * File name; `{CMD}`, `{PID}` and `{TID}` are replaced (also `%PID%`, `%TID%`). Defaults to
-   * `$MMSTATS_FILES`, else `{CMD}-{PID}-{TID}.mmstats`. An absolute name ignores `path`.
+   * File name; `{CMD}`, `{PID}`, `{TID}` (kernel thread id) and `{NSID}` (PID namespace and boot)
+   * are replaced (also `%PID%`, `%TID%`). Defaults to `$MMSTATS_FILES`, else
+   * `{CMD}-{PID}-{TID}-{NSID}.mmstats`. An absolute name ignores `path`.
    */
   readonly filename?: string;
   /** Prepended to every label, inherited ones included. Defaults to none. */
@@ -168,7 +169,8 @@ export class BaseMmStats {
     const memory = memoryOver(new Uint8Array(file.mapping.buffer, file.mapping.byteOffset, file.mapping.length));
     const fields = schema.map((f, i) => f.spec.create(memory, plan.records[i]));
     this[FIELDS] = holderMakerOf(cls, fields.length)(fields);
-    this[STATE] = { file, path, size: plan.fileSize, fields };
+    // The name used: another one when `path` was held by a live writer (see createMappedFile).
+    this[STATE] = { file, path: file.path, size: plan.fileSize, fields };
   }
 
   /** Absolute path of the stats file. */
@@ -220,26 +222,31 @@ export class BaseMmStats {
 
 /**
  * A stats class with the process fields of the original mmstats, evaluated for each instance:
- * `sys.pid`, `sys.tid` (worker thread id, 0 on the main thread), `sys.uid`, `sys.gid`,
- * `org.nodejs.version` and `sys.created` (Unix time in seconds).
+ * `sys.pid`, `sys.tid` (the kernel's thread id), `sys.uid`, `sys.gid`, `org.nodejs.version` and
+ * `sys.created` (Unix time in seconds); then what `mmstats clean` needs to tell, without trusting
+ * the wall clock, whether the writing thread still runs: `sys.boot_id`, `sys.ns.pid` (the PID
+ * namespace's inode) and `sys.start_ticks` (the thread's start in clock ticks after boot).
  */
 export class MmStats extends BaseMmStats {
   // Typed as any schema, not as these six fields: a TypeScript subclass may then declare its own
   // `static fields` (they add to these) without a static-side type error.
   static override fields: Readonly<Record<string, FieldDefinition<any>>> = {
     pid: field.staticUInt({ label: 'sys.pid', value: () => process.pid }),
-    tid: field.staticInt64({ label: 'sys.tid', value: () => threadId }),
+    tid: field.staticInt64({ label: 'sys.tid', value: () => threadIdentity().tid }),
     uid: field.staticUInt64({ label: 'sys.uid', value: () => process.getuid?.() ?? 0 }),
     gid: field.staticUInt64({ label: 'sys.gid', value: () => process.getgid?.() ?? 0 }),
     nodeVersion: field.staticText({ label: 'org.nodejs.version', value: () => `node ${process.version}` }),
     created: field.staticDouble({ label: 'sys.created', value: () => Date.now() / 1000 }),
+    bootId: field.staticText({ label: 'sys.boot_id', value: () => threadIdentity().bootId }),
+    pidNamespace: field.staticUInt64({ label: 'sys.ns.pid', value: () => threadIdentity().pidNamespace }),
+    startTicks: field.staticUInt64({ label: 'sys.start_ticks', value: () => threadIdentity().startTicks }),
   };
 }
 
 export interface MmStats {
   /** `sys.pid`: the process id. */
   readonly pid: number;
-  /** `sys.tid`: the worker thread id (0 on the main thread). */
+  /** `sys.tid`: the kernel's id of the writing thread (the pid on the main thread). */
   readonly tid: number;
   /** `sys.uid`: the user id. */
   readonly uid: number;
@@ -249,4 +256,10 @@ export interface MmStats {
   readonly nodeVersion: string;
   /** `sys.created`: when the stats object was created, Unix time in seconds. */
   readonly created: number;
+  /** `sys.boot_id`: the kernel's boot id ('' where /proc is missing). */
+  readonly bootId: string;
+  /** `sys.ns.pid`: the inode of the process's PID namespace (0 where /proc is missing). */
+  readonly pidNamespace: number;
+  /** `sys.start_ticks`: when the writing thread started, in clock ticks after boot (0 where /proc is missing). */
+  readonly startTicks: number;
 }
