@@ -71,3 +71,16 @@ export type { ParsedSeriesLabel } from './series';
 // The one semantic model of readers: what a record means (SPEC.md §14.3)
 export { meaningOf, meaningsOf, defaultAggregate } from './semantics';
 export type { RecordMeaning } from './semantics';
+
+// What a file records about its writer, and the /proc texts tools compare it with (SPEC.md §10)
+export {
+  PID_SUFFIX,
+  MAX_PID,
+  IDENTITY_LABELS,
+  toProcessId,
+  writerIdentityOf,
+  parseStartTicks,
+  parseInnermostPid,
+  namespaceId,
+} from './writer-identity';
+export type { WriterIdentity } from './writer-identity';

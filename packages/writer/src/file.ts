@@ -1,10 +1,11 @@
-import { closeSync, constants, fchmodSync, fdatasync, fdatasyncSync, fstatSync, lstatSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fdatasync, fdatasyncSync, fstatSync, lstatSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { threadId } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
 import { temporaryFileName, writeRecords, type FilePlan, type RecordSpec } from '@mmstats/format';
 import { MapError, SchemaError } from './errors';
 import { mapShared } from './mmap';
+import { threadIdentity } from './identity';
+import { claimName } from './claim';
 
 /** A stats file that exists at its final path and is mapped into memory. */
 export interface MappedFile {
@@ -54,17 +55,20 @@ function checkMode(mode: number): void {
 
 /**
  * Creates the stats file at `path` and maps it (SPEC.md §10): the image is written in full to a
- * temporary file in the same directory, mapped, then renamed into place. Readers therefore never
- * see a half-written file, and a symlink planted at `path` is replaced, never followed. The file
- * gets exactly `mode` whatever the umask. A `mode` that is not permission bits is a `SchemaError`;
- * on any other failure the temporary file is removed and a `MapError` names the file and the reason.
+ * temporary file in the same directory, mapped, then linked into place by `claimName`. Readers
+ * therefore never see a half-written file; a file at `path` whose writer is gone (or our own
+ * symlink) is replaced, never followed; a name held by a live writer, another user or a file
+ * that is not a stats file is left alone and another name next to it is used, with a warning.
+ * The returned `path` is the name used. The file gets exactly `mode` whatever the umask. A `mode`
+ * that is not permission bits is a `SchemaError`; on any other failure the temporary file is
+ * removed and a `MapError` names the file and the reason.
  */
 export function createMappedFile(path: string, plan: FilePlan, specs: readonly RecordSpec[], mode: number): MappedFile {
   checkMode(mode);
   if (livePaths.has(path)) {
     throw new MapError(path, 'another stats object in this thread already writes to this file; give each one its own filename');
   }
-  const temporary = join(dirname(path), temporaryFileName(basename(path), process.pid, threadId, randomBytes(4).toString('hex')));
+  const temporary = join(dirname(path), temporaryFileName(basename(path), process.pid, threadIdentity().tid, randomBytes(4).toString('hex')));
   let fd: number | undefined;
   let created = false;
   try {
@@ -79,15 +83,15 @@ export function createMappedFile(path: string, plan: FilePlan, specs: readonly R
     while (written < image.length) written += writeSync(fd, image, written, image.length - written, written);
     const mapping = mapShared(fd, plan.fileSize);
     const { dev, ino } = fstatSync(fd);
-    renameSync(temporary, path);
-    created = false;
-    livePaths.add(path);
-    return { path, mapping, fd, dev, ino };
+    const claimed = claimName(temporary, path);
+    livePaths.add(claimed);
+    return { path: claimed, mapping, fd, dev, ino };
   } catch (error) {
     if (fd !== undefined) closeSync(fd);
     const { reason, code } = describe(error);
     throw new MapError(path, `cannot create stats file: ${reason}`, { cause: error, code });
   } finally {
+    // Published by a second link (or failed): the temporary name goes either way.
     if (created) {
       try {
         unlinkSync(temporary);

@@ -1,4 +1,3 @@
-import { threadId } from 'node:worker_threads';
 import { EncodeError, layoutRecords, recordSize, type FamilyMeta, type RecordSpec, type StatValue } from '@mmstats/format';
 import { FIELDS, fieldHolderMaker, installAccessor, type FieldHolder, type FieldHolderMaker } from './accessors';
 import { decoratedFields, type DeclaredField } from './decorators';
@@ -10,6 +9,7 @@ import { memoryOver, type Bound } from './fields/memory';
 import { LiveFile } from './live-file';
 import { PAGE_SIZE } from './mmap';
 import { resolveStatsPath } from './naming';
+import { threadIdentity } from './identity';
 import type { FieldDefinition, FieldSpec } from './schema';
 import { field } from './field';
 
@@ -18,8 +18,9 @@ export interface MmStatsOptions {
   /** Directory of the file. Defaults to `$MMSTATS_PATH`, else the OS temp directory. */
   readonly path?: string;
   /**
-   * File name; `{CMD}`, `{PID}` and `{TID}` are replaced (also `%PID%`, `%TID%`). Defaults to
-   * `$MMSTATS_FILES`, else `{CMD}-{PID}-{TID}.mmstats`. An absolute name ignores `path`.
+   * File name; `{CMD}`, `{PID}`, `{TID}` (kernel thread id) and `{NSID}` (PID namespace and boot)
+   * are replaced (also `%PID%`, `%TID%`). Defaults to `$MMSTATS_FILES`, else
+   * `{CMD}-{PID}-{TID}-{NSID}.mmstats`. An absolute name ignores `path`.
    */
   readonly filename?: string;
   /** Prepended to every label, inherited ones included. Defaults to none. */
@@ -282,7 +283,8 @@ export class BaseMmStats {
       return new Family(declaration, live, refused, live.promise(overflowSize) ? overflowSize : 0);
     });
     this[FIELDS] = holderMakerOf(cls, fields.length)(fields);
-    this[STATE] = { file, path, size: plan.fileSize, fields: refused ? [...fields, refused] : fields, live, refused, prefix, extra: [] };
+    // The name used: another one when `path` was held by a live writer (see createMappedFile).
+    this[STATE] = { file, path: file.path, size: plan.fileSize, fields: refused ? [...fields, refused] : fields, live, refused, prefix, extra: [] };
   }
 
   /** Absolute path of the stats file. */
@@ -336,26 +338,31 @@ export class BaseMmStats {
 
 /**
  * A stats class with the process fields of the original mmstats, evaluated for each instance:
- * `sys.pid`, `sys.tid` (worker thread id, 0 on the main thread), `sys.uid`, `sys.gid`,
- * `org.nodejs.version` and `sys.created` (Unix time in seconds).
+ * `sys.pid`, `sys.tid` (the kernel's thread id), `sys.uid`, `sys.gid`, `org.nodejs.version` and
+ * `sys.created` (Unix time in seconds); then what `mmstats clean` needs to tell, without trusting
+ * the wall clock, whether the writing thread still runs: `sys.boot_id`, `sys.ns.pid` (the PID
+ * namespace's inode) and `sys.start_ticks` (the thread's start in clock ticks after boot).
  */
 export class MmStats extends BaseMmStats {
   // Typed as any schema, not as these six fields: a TypeScript subclass may then declare its own
   // `static fields` (they add to these) without a static-side type error.
   static override fields: Readonly<Record<string, FieldDefinition<any>>> = {
     pid: field.staticUInt({ label: 'sys.pid', help: 'Process id of the writer', value: () => process.pid }),
-    tid: field.staticInt64({ label: 'sys.tid', help: 'Thread of the writer (0: the main thread)', value: () => threadId }),
+    tid: field.staticInt64({ label: 'sys.tid', help: 'Kernel thread id of the writer', value: () => threadIdentity().tid }),
     uid: field.staticUInt64({ label: 'sys.uid', help: 'User id of the writer', value: () => process.getuid?.() ?? 0 }),
     gid: field.staticUInt64({ label: 'sys.gid', help: 'Group id of the writer', value: () => process.getgid?.() ?? 0 }),
     nodeVersion: field.staticText({ label: 'org.nodejs.version', help: 'Runtime of the writer', value: () => `node ${process.version}` }),
     created: field.staticDouble({ label: 'sys.created', help: 'When the stats object was created', unit: 'epoch_seconds', value: () => Date.now() / 1000 }),
+    bootId: field.staticText({ label: 'sys.boot_id', help: 'Boot id of the kernel the writer runs on', value: () => threadIdentity().bootId }),
+    pidNamespace: field.staticUInt64({ label: 'sys.ns.pid', help: 'Inode of the PID namespace of the writer', value: () => threadIdentity().pidNamespace }),
+    startTicks: field.staticUInt64({ label: 'sys.start_ticks', help: 'Start time of the writer thread, in clock ticks since boot', value: () => threadIdentity().startTicks }),
   };
 }
 
 export interface MmStats {
   /** `sys.pid`: the process id. */
   readonly pid: number;
-  /** `sys.tid`: the worker thread id (0 on the main thread). */
+  /** `sys.tid`: the kernel's id of the writing thread (the pid on the main thread). */
   readonly tid: number;
   /** `sys.uid`: the user id. */
   readonly uid: number;
@@ -365,4 +372,10 @@ export interface MmStats {
   readonly nodeVersion: string;
   /** `sys.created`: when the stats object was created, Unix time in seconds. */
   readonly created: number;
+  /** `sys.boot_id`: the kernel's boot id ('' where /proc is missing). */
+  readonly bootId: string;
+  /** `sys.ns.pid`: the inode of the process's PID namespace (0 where /proc is missing). */
+  readonly pidNamespace: number;
+  /** `sys.start_ticks`: when the writing thread started, in clock ticks after boot (0 where /proc is missing). */
+  readonly startTicks: number;
 }

@@ -1,9 +1,13 @@
 import { tmpdir } from 'node:os';
 import { basename, extname, resolve } from 'node:path';
-import { threadId } from 'node:worker_threads';
+import { threadIdentity } from './identity';
 
-/** The file name template used when neither the `filename` option nor `$MMSTATS_FILES` is set. */
-export const DEFAULT_FILENAME_TEMPLATE = '{CMD}-{PID}-{TID}.mmstats';
+/**
+ * The file name template used when neither the `filename` option nor `$MMSTATS_FILES` is set.
+ * `{NSID}` keeps apart writers of equal pid and tid in different PID namespaces (containers) or on
+ * different hosts that share the directory.
+ */
+export const DEFAULT_FILENAME_TEMPLATE = '{CMD}-{PID}-{TID}-{NSID}.mmstats';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -21,20 +25,23 @@ export function commandName(argv: readonly string[] = process.argv): string {
 }
 
 /**
- * Expands a file name template: `{CMD}`, `{PID}` and `{TID}` (the worker thread id, 0 on the main
- * thread); the original mmstats spellings `%PID%` and `%TID%` work too.
+ * Expands a file name template: `{CMD}`, `{PID}`, `{TID}` (the kernel's thread id, equal to the pid
+ * on the main thread) and `{NSID}` (eight hex digits naming the PID namespace and boot, SPEC.md
+ * §10); the original mmstats spellings `%PID%` and `%TID%` work too. Without `nsid`, `{NSID}` is left as it is.
  */
-export function expandFilename(template: string, values: { cmd: string; pid: number; tid: number }): string {
-  return template
+export function expandFilename(template: string, values: { cmd: string; pid: number; tid: number; nsid?: string }): string {
+  const expanded = template
     .replace(/\{CMD\}/g, values.cmd)
     .replace(/\{PID\}|%PID%/g, String(values.pid))
     .replace(/\{TID\}|%TID%/g, String(values.tid));
+  return values.nsid === undefined ? expanded : expanded.replace(/\{NSID\}/g, values.nsid);
 }
 
 /** Where a stats object with these options writes: an absolute path. */
 export function resolveStatsPath(options: { path?: string; filename?: string }, env: Env = process.env): string {
   const directory = options.path ?? defaultDirectory(env);
   const template = options.filename ?? (env.MMSTATS_FILES || DEFAULT_FILENAME_TEMPLATE);
-  const name = expandFilename(template, { cmd: commandName(), pid: process.pid, tid: threadId });
+  const { tid, namespaceId } = threadIdentity();
+  const name = expandFilename(template, { cmd: commandName(), pid: process.pid, tid, nsid: namespaceId });
   return resolve(directory, name);
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { BaseMmStats, field, MmStats, type Average, type Counter, type MovingAverage, type Timer } from '@mmstats/writer';
 import { EVERY_FIELD_STATICS, EveryFieldType, readStats, tempDir, valuesOf } from './util';
 
@@ -228,6 +228,53 @@ describe('counter', () => {
     expect(valuesOf(c.filename).hits).toBe(2n ** 60n + 3n);
   });
 
+  test('past 2^64 - 1 the count wraps to 0 and goes on, as a C uint64 does', () => {
+    c.hits.value = 2n ** 64n - 1n;
+    c.hits.inc();
+    expect(valuesOf(c.filename).hits).toBe(0);
+    c.hits.inc(5);
+    expect(valuesOf(c.filename).hits).toBe(5);
+  });
+
+  test('a count past 2^53 keeps moving by one, exactly', () => {
+    c.hits.value = 2 ** 53;
+    for (let i = 0; i < 3; i++) c.hits.inc();
+    expect(valuesOf(c.filename).hits).toBe(2n ** 53n + 3n);
+    c.hits.value = 2n ** 64n - 2n;
+    c.hits.inc();
+    expect(c.hits.value).toBe(2n ** 64n - 1n);
+  });
+
+  test('many increments across a 2^32 boundary carry into the high half', () => {
+    c.hits.value = 2 ** 32 - 3;
+    for (let i = 0; i < 10_000; i++) c.hits.inc();
+    expect(valuesOf(c.filename).hits).toBe(2 ** 32 - 3 + 10_000);
+  });
+
+  test('a string, NaN or infinity is a TypeError naming the counter, and the count stays as it was', () => {
+    c.hits.value = 0;
+    const hits = c.hits as unknown as { inc(n?: unknown): void };
+    expect(() => hits.inc('5')).toThrow(new TypeError('counter hits: inc(n): n must be a finite number or a bigint, got string "5"; the count is unchanged'));
+    hits.inc();
+    hits.inc();
+    expect(valuesOf(c.filename).hits).toBe(2);
+    expect(() => hits.inc(NaN)).toThrow(/counter hits: .* got number NaN/);
+    expect(() => hits.inc(Infinity)).toThrow(TypeError);
+    expect(() => hits.inc({})).toThrow(TypeError);
+    hits.inc();
+    expect(valuesOf(c.filename).hits).toBe(3);
+    expect(() => {
+      (c.hits as unknown as { value: unknown }).value = NaN;
+    }).toThrow(TypeError);
+    expect(c.hits.value).toBe(3);
+  });
+
+  test('a bigint step is added exactly', () => {
+    c.hits.value = 1;
+    c.hits.inc(2n ** 62n as unknown as number);
+    expect(c.hits.value).toBe(2n ** 62n + 1n);
+  });
+
   test('assigning to the counter property is an error that says what to do', () => {
     expect(() => {
       (c as any).hits = 5;
@@ -258,6 +305,25 @@ describe('averages and timers', () => {
     }
     expect(seen).toEqual([3, 4.5, 6, 9, (9 + 12 + 100) / 3, (12 + 100 + 1) / 3]);
     expect(a.recent.size).toBe(3);
+  });
+
+  test('average.add refuses what is not a finite number, so the mean is never poisoned', () => {
+    class B extends BaseMmStats {
+      @field.average() accessor mean!: Average;
+      @field.movingAverage({ size: 3 }) accessor recent!: MovingAverage;
+    }
+    const b = new B(options());
+    const mean = b.mean as unknown as { add(v: unknown): void };
+    expect(() => mean.add('3')).toThrow(new TypeError('average mean: add(value) takes a finite number, got string "3"; nothing was added'));
+    expect(() => mean.add(NaN)).toThrow(TypeError);
+    expect(() => mean.add(-Infinity)).toThrow(TypeError);
+    mean.add(1);
+    mean.add(2);
+    expect(valuesOf(b.filename).mean).toBe(1.5);
+    expect(b.mean.count).toBe(2);
+    expect(() => (b.recent as unknown as { add(v: unknown): void }).add('3')).toThrow(/average recent: add\(value\) takes a number/);
+    b.recent.add(4);
+    expect(valuesOf(b.filename).recent).toBe(4);
   });
 
   test('movingAverage recovers once a NaN has left the window', () => {
@@ -318,10 +384,24 @@ describe('MmStats', () => {
     await new Promise((r) => setTimeout(r, 20));
     const second = new MmStats(options());
     const values = valuesOf(first.filename);
-    expect(Object.keys(values)).toEqual(['sys.pid', 'sys.tid', 'sys.uid', 'sys.gid', 'org.nodejs.version', 'sys.created']);
+    expect(Object.keys(values)).toEqual([
+      'sys.pid',
+      'sys.tid',
+      'sys.uid',
+      'sys.gid',
+      'org.nodejs.version',
+      'sys.created',
+      'sys.boot_id',
+      'sys.ns.pid',
+      'sys.start_ticks',
+    ]);
+    const stat = readFileSync('/proc/self/stat', 'latin1');
     expect(values).toMatchObject({
       'sys.pid': process.pid,
-      'sys.tid': 0,
+      'sys.tid': process.pid, // the kernel's id of the main thread
+      'sys.boot_id': readFileSync('/proc/sys/kernel/random/boot_id', 'latin1').trim(),
+      'sys.ns.pid': statSync('/proc/self/ns/pid').ino,
+      'sys.start_ticks': Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[22 - 3]),
       'sys.uid': process.getuid!(),
       'sys.gid': process.getgid!(),
       'org.nodejs.version': `node ${process.version}`,

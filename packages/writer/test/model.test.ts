@@ -220,12 +220,31 @@ describe('file placement', () => {
     });
     expect(child.stderr).toBe('');
     const [one, two, pid] = JSON.parse(child.stdout);
-    expect(one).toBe(join(envDir, `app-node-${pid}-0.mmstats`));
-    expect(two).toBe(join(envDir, `orig-${pid}-0.mmstats`));
-    expect(readdirSync(envDir).sort()).toEqual([`app-node-${pid}-0.mmstats`, `orig-${pid}-0.mmstats`]);
+    // On the main thread the kernel's thread id is the pid.
+    expect(one).toBe(join(envDir, `app-node-${pid}-${pid}.mmstats`));
+    expect(two).toBe(join(envDir, `orig-${pid}-${pid}.mmstats`));
+    expect(readdirSync(envDir).sort()).toEqual([`app-node-${pid}-${pid}.mmstats`, `orig-${pid}-${pid}.mmstats`]);
   });
 
-  test('without options the file goes to the OS temp dir as {CMD}-{PID}-{TID}.mmstats', () => {
+  test('{NSID} is eight hex digits from the boot id and the PID namespace, the same for every thread', () => {
+    const script = `
+      const { BaseMmStats, field } = require('@mmstats/writer');
+      class S extends BaseMmStats { static fields = { a: field.counter() }; }
+      console.log(new S({ path: ${JSON.stringify(dir)}, filename: 'ns-{NSID}.mmstats' }).filename);`;
+    // Runs the script, under a wrapper command such as unshare if given.
+    const run = (...wrapper: string[]) => {
+      const argv = [...wrapper, process.execPath, '-e', script];
+      const child = spawnSync(argv[0], argv.slice(1), { cwd: join(__dirname, '../../..'), encoding: 'utf8' });
+      expect(child.stderr).toBe('');
+      return child.stdout.trim();
+    };
+    const here = run();
+    expect(here).toMatch(/\/ns-[0-9a-f]{8}\.mmstats$/);
+    expect(run()).toBe(here);
+    if (process.getuid?.() === 0) expect(run('unshare', '--pid', '--fork', '--mount-proc')).not.toBe(here);
+  });
+
+  test('without options the file goes to the OS temp dir as {CMD}-{PID}-{TID}-{NSID}.mmstats', () => {
     const child = spawnSync(
       process.execPath,
       [
@@ -234,7 +253,7 @@ describe('file placement', () => {
       ],
       { cwd: join(__dirname, '../../..'), env: { ...process.env, MMSTATS_PATH: '', MMSTATS_FILES: '' }, encoding: 'utf8' },
     );
-    expect(child.stdout.trim()).toBe(join(tmpdir(), `node-${child.pid}-0.mmstats`));
+    expect(child.stdout.trim()).toMatch(new RegExp(`^${join(tmpdir(), `node-${child.pid}-${child.pid}-`)}[0-9a-f]{8}\\.mmstats$`));
   });
 
   test('files are created with mode 0644 by default, or the mode given', () => {

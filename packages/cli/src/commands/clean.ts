@@ -6,6 +6,7 @@ import {
   DecodeError,
   decodeFile,
   parseTemporaryFileName,
+  writerIdentityOf,
   type DecodedRecord,
   type StatValue,
   type TemporaryName,
@@ -16,7 +17,7 @@ import type { Io } from '../io';
 import { fileArguments, withFileSelection } from '../options';
 import { compareCodePoints, selectFiles, selectTemporaryFiles, type FileEntry } from '../read/files';
 import { sameFile } from '../read/confine';
-import { checkLiveness, PID_SUFFIX, systemProcessTable, toProcessId, type ProcessTable } from '../read/liveness';
+import { checkLiveness, checkWriter, hasFullIdentity, systemProcessTable, type FullIdentity, type ProcessTable } from '../read/liveness';
 import { describeSystemError, readRegularFile } from '../read/regular-file';
 import {
   countResults,
@@ -139,17 +140,14 @@ async function cleanFile(entry: FileEntry, options: CleanFileOptions): Promise<C
     throw err;
   }
 
-  const pidRecord = records.filter((r) => r.label.endsWith(PID_SUFFIX)).pop();
-  if (!pidRecord) return skipped(`no ${PID_SUFFIX} record`);
-  const pid = toProcessId(pidRecord.value);
-  if (pid === undefined) return skipped(`invalid ${pidRecord.label}: ${showValue(pidRecord.value)}`);
-  // The creation time that goes with this pid: same label prefix (`web.sys.pid`, `web.sys.created`).
-  const createdLabel = pidRecord.label.slice(0, -PID_SUFFIX.length) + 'sys.created';
-  const created = records
-    .filter((r) => r.label === createdLabel && (typeof r.value === 'number' || typeof r.value === 'bigint'))
-    .map((r) => Number(r.value))
-    .filter((n) => Number.isFinite(n))
-    .pop();
+  const identity = writerIdentityOf(records);
+  if (!identity) return skipped('no sys.pid record');
+  if ('invalidPid' in identity) return skipped(`invalid ${identity.invalidPid.label}: ${showValue(identity.invalidPid.value)}`);
+  const { pid, created } = identity;
+  const { processes } = options;
+  if (hasFullIdentity(identity) && processes.bootId && processes.findThread) {
+    return judgeByIdentity(entry, before, identity, { ...options, processes: processes as Required<ProcessTable> });
+  }
 
   const liveness = checkLiveness(pid, created, options.processes);
   switch (liveness.state) {
@@ -164,6 +162,39 @@ async function cleanFile(entry: FileEntry, options: CleanFileOptions): Promise<C
         entry,
         before,
         `pid ${pid} was reused: process started ${formatUnixTime(liveness.started)}, file created ${formatUnixTime(created!)}`,
+        pid,
+        options.dryRun,
+      );
+  }
+}
+
+/**
+ * Keeps or removes a file that records its writer's boot, PID namespace, thread and start ticks
+ * (SPEC.md §10): removed only when that thread is verifiably gone or its ids now belong to a
+ * thread that started at another tick; skipped, with the reason, whenever this view cannot verify.
+ */
+function judgeByIdentity(
+  entry: FileEntry,
+  before: Stats,
+  identity: FullIdentity,
+  options: CleanFileOptions & { readonly processes: Required<ProcessTable> },
+): Promise<CleanResult> | CleanResult {
+  const { file } = entry;
+  const { pid, tid } = identity;
+  const writer = tid === pid ? `pid ${pid}` : `thread ${tid} of pid ${pid}`;
+  const liveness = checkWriter(identity, options.processes);
+  switch (liveness.state) {
+    case 'alive':
+      return { file, action: 'kept', reason: `${writer} is alive`, pid };
+    case 'unknown':
+      return { file, action: 'skipped', reason: `cannot check ${writer}: ${liveness.reason}`, pid };
+    case 'gone':
+      return remove(entry, before, `${writer} is gone`, pid, options.dryRun);
+    case 'reused':
+      return remove(
+        entry,
+        before,
+        `${writer} was reused: it started at clock tick ${liveness.startTicks}, the file's writer at ${identity.startTicks}`,
         pid,
         options.dryRun,
       );

@@ -39,7 +39,7 @@ async function writerStoppedBeforeRename(directory: string, filename: string, ho
   const stop = how === 'kill' ? `process.kill(process.pid, 'SIGKILL')` : 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)';
   const script = `
     const fs = require('node:fs');
-    fs.renameSync = (from) => { process.stdout.write(require('node:path').basename(from) + '\\n'); ${stop}; };
+    fs.linkSync = (from) => { process.stdout.write(require('node:path').basename(from) + '\\n'); ${stop}; };
     new (require('@mmstats/writer').MmStats)(${JSON.stringify({ path: directory, filename })});`;
   const child = spawn(process.execPath, ['-e', script], { cwd: REPO_DIR, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -93,7 +93,8 @@ describe('clean and the temporary files of writers', () => {
     const hanging = await writerStoppedBeforeRename(dir, 'stuck.mmstats', 'hang');
     stuck = hanging.child;
     expect(listing(dir)).toEqual([crashed.temporary, hanging.temporary].sort());
-    expect(crashed.temporary).toMatch(new RegExp(`^\\.crashed\\.mmstats\\.${crashed.child.pid}-0-[0-9a-f]{8}\\.tmp$`));
+    // pid, then the kernel id of the main thread (the pid again)
+    expect(crashed.temporary).toMatch(new RegExp(`^\\.crashed\\.mmstats\\.${crashed.child.pid}-${crashed.child.pid}-[0-9a-f]{8}\\.tmp$`));
 
     let io = memoryIo({ cwd: dir });
     expect(await runClean({ files: [dir] }, io)).toBe(0);

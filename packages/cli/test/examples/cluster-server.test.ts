@@ -112,7 +112,7 @@ describe('examples/cluster-server', () => {
     const server = await startServer();
     const names = statsFiles();
     expect(names).toHaveLength(WORKERS);
-    for (const name of names) expect(name).toMatch(/^server-\d+-0\.mmstats$/);
+    for (const name of names) expect(name).toMatch(/^server-(\d+)-\1-[0-9a-f]{8}\.mmstats$/);
     const pids = names.map((name) => Number(readStats(name).get('web.stats.sys.pid')));
     expect(new Set(pids).size).toBe(WORKERS);
 
@@ -125,7 +125,8 @@ describe('examples/cluster-server', () => {
     for (const response of responses.filter((r) => r.path === '/status')) {
       const status = JSON.parse(response.body);
       expect(pids).toContain(status.pid);
-      expect(status.file).toBe(path.join(dir, `server-${status.pid}-0.mmstats`));
+      expect(names.map((name) => path.join(dir, name))).toContain(status.file);
+      expect(path.basename(status.file)).toMatch(new RegExp(`^server-${status.pid}-`));
       expect(Object.keys(status.status)).toEqual(STATUS_LABELS);
     }
 

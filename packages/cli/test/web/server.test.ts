@@ -48,7 +48,7 @@ describe('mmstats web: JSON API against real writer processes', () => {
   test('GET /stats/ lists every label once, sorted, and reports the skipped files', async () => {
     const { status, body } = await getJson('/stats/');
     expect(status).toBe(200);
-    expect(body.stats).toEqual(['__proto__', 'jobs.done', 'jobs.load', 'jobs.note', 'jobs.up', 'org.nodejs.version', 'sys.created', 'sys.gid', 'sys.pid', 'sys.tid', 'sys.uid']);
+    expect(body.stats).toEqual(['__proto__', 'jobs.done', 'jobs.load', 'jobs.note', 'jobs.up', 'org.nodejs.version', 'sys.boot_id', 'sys.created', 'sys.gid', 'sys.ns.pid', 'sys.pid', 'sys.start_ticks', 'sys.tid', 'sys.uid']);
     // link.mmstats leads outside: left out without a word.
     expect(body.skipped).toEqual([{ file: 'broken.mmstats', error: expect.stringContaining('unsupported version byte 0x6e') }]);
     expect(logged).toContain('broken.mmstats: at 0x0: unsupported version byte 0x6e (expected 0x01): not an mmstats v1 file (skipped)');

@@ -2,6 +2,15 @@ import type { RecordLayout } from '@mmstats/format';
 import { DoubleCell } from './cells';
 import type { Bound, Memory } from './memory';
 
+/**
+ * The error for a value an average cannot take: a string would be concatenated into the sum
+ * ("3" then 1 gave 15.5), and a NaN or an infinity would stay in a running total for good.
+ */
+function refusedValue(value: unknown, label: string, accepts: string): TypeError {
+  const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return new TypeError(`average ${label}: add(value) takes ${accepts}, got ${typeof value} ${shown}; nothing was added`);
+}
+
 /** The running mean of every value added (`d`, buffered), as the original AverageField. */
 export class Average implements Bound {
   private declare readonly cell: DoubleCell;
@@ -13,8 +22,13 @@ export class Average implements Bound {
     this.cell = new DoubleCell(memory, record);
   }
 
-  /** Adds a value and publishes the new mean. */
+  /**
+   * Adds a value and publishes the new mean. A value that is not a finite number (a string, a
+   * NaN, an infinity) is a `TypeError` and is not added.
+   */
   add(value: number): void {
+    // Number.isFinite is inlined by V8 and is false for every non-number: one test in the fast case.
+    if (!Number.isFinite(value)) throw refusedValue(value, this.cell.label, 'a finite number');
     this.total += value;
     this.samples += 1;
     this.cell.set(this.total / this.samples);
@@ -61,8 +75,13 @@ export class MovingAverage implements Bound {
     this.window = new Float64Array(size);
   }
 
-  /** Adds a value, dropping the oldest once the window is full, and publishes the new mean. */
+  /**
+   * Adds a value, dropping the oldest once the window is full, and publishes the new mean. A value
+   * that is not a number (such as the string "3") is a `TypeError` and is not added; a NaN or an
+   * infinity counts until it leaves the window.
+   */
   add(value: number): void {
+    if (typeof value !== 'number') throw refusedValue(value, this.cell.label, 'a number');
     const window = this.window;
     this.sum += value - window[this.next];
     this.lap += value;

@@ -36,6 +36,11 @@ export abstract class Cell implements Bound {
   get(): StatValue {
     return readValue(this.view, this.record);
   }
+
+  /** The record's label, for error messages. */
+  get label(): string {
+    return this.record.label;
+  }
 }
 
 /**
