@@ -13,5 +13,8 @@ export { Timer } from './fields/timer';
 export { DEFAULT_FILENAME_TEMPLATE, defaultDirectory, expandFilename, resolveStatsPath } from './naming';
 
 // Errors
-export { SchemaError, MapError } from './errors';
+export { SchemaError, MapError, BindingError } from './errors';
 export { MmstatsError } from '@mmstats/format';
+
+// The native binding
+export { hasMmapBinding } from './mmap';
