@@ -1,6 +1,8 @@
 // Stats classes
 export { BaseMmStats, MmStats } from './model';
 export type { MmStatsOptions, FlushOptions } from './model';
+export { defineStats } from './define';
+export type { DefineStatsOptions, FieldMap, FieldProperties, StatsClass } from './define';
 
 // Field declarations and the objects some fields expose
 export { field } from './field';

@@ -2,9 +2,9 @@
 // --ignore-scripts, pnpm's default): the native binding is not built. Importing must still work;
 // creating a stats object must fail with an error naming the fix, unless copy mode was chosen.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { installPackedApp, userEnv, type PackedApp } from './packed-app';
+import { installPackedApp, REPO, userEnv, type PackedApp } from './packed-app';
 
 let app: PackedApp;
 
@@ -32,6 +32,45 @@ async function until<T>(what: string, check: () => T | undefined): Promise<T> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+const TSC = join(REPO, 'node_modules/typescript/bin/tsc');
+
+/**
+ * A new ES-module TypeScript project in the app: the tsconfig.json of `tsc --init` (this tree's
+ * typescript) changed by `edit`, and `source` as index.ts. Compiles it and returns its directory.
+ */
+function typescriptProject(name: string, edit: (tsconfig: string) => string, source: string): string {
+  const dir = join(app.dir, name);
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, private: true, type: 'module' }));
+  expect(app.node([TSC, '--init'], {}).status).toBe(0);
+  const config = join(dir, 'tsconfig.json');
+  // tsc --init writes into the current directory: the app's; move it into the project.
+  writeFileSync(config, edit(readFileSync(join(app.dir, 'tsconfig.json'), 'utf8')));
+  writeFileSync(join(dir, 'index.ts'), source);
+  const compiled = app.node([TSC, '-p', dir]);
+  expect(compiled.stdout + compiled.stderr).toBe('');
+  return dir;
+}
+
+/** The README's TypeScript example, reduced to what a test can run. */
+const WEB_STATS = `import { MmStats, field, type Counter, type Timer } from '@mmstats/writer';
+
+class WebStats extends MmStats {
+  @field.counter({ label: 'status.2XX' }) accessor ok!: Counter;
+  @field.counter({ label: 'status.5XX' }) accessor failed!: Counter;
+  @field.double({ label: 'last_hit' }) accessor lastHit!: number;
+  @field.timer({ label: 'request_seconds' }) accessor took!: Timer;
+}
+
+const stats = new WebStats({ labelPrefix: 'web.stats.' });
+stats.took.time(() => {
+  stats.ok.inc();
+  stats.ok.inc();
+  stats.failed.inc();
+});
+stats.lastHit = 1700000000.5;
+`;
 
 const COUNTER_APP = `
 const { BaseMmStats, field } = require('@mmstats/writer');
@@ -134,5 +173,24 @@ describe('after npm rebuild @riaskov/mmap-io', () => {
     expect(result.stdout).toContain('done 5');
     expect(result.stdout).toMatch(/true\n$/);
     expect(result.status).toBe(0);
+  }, TIMEOUT);
+
+  test.each([
+    ['standard decorators', 'ts-standard', (config: string) => config.replace('"target": "esnext"', '"target": "es2022"')],
+    [
+      'experimentalDecorators',
+      'ts-legacy',
+      (config: string) => config.replace('"target": "esnext"', '"target": "es2022", "experimentalDecorators": true'),
+    ],
+  ])('a fresh TypeScript app with %s (tsc --init, target es2022) compiles and runs', (_dialect, name, edit) => {
+    rmSync(join(app.dir, 'tsconfig.json'), { force: true });
+    const dir = typescriptProject(name, edit, WEB_STATS);
+    const stats = mkdtempSync(join(app.dir, 'stats-'));
+    const run = app.node([join(dir, 'index.js')], { MMSTATS_PATH: stats, MMSTATS_FILES: 'web.mmstats' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const values = slurp(join(stats, 'web.mmstats'));
+    expect(values).toMatchObject({ 'web.stats.status.2XX': 2, 'web.stats.status.5XX': 1, 'web.stats.last_hit': 1700000000.5, 'web.stats.sys.pid': expect.any(Number) });
+    expect(values!['web.stats.request_seconds']).toBeGreaterThan(0);
   }, TIMEOUT);
 });
