@@ -1,7 +1,7 @@
 // What a new user gets from the packed tarballs, installed with install scripts blocked (npm
 // --ignore-scripts, pnpm's default): the native binding is not built. Importing must still work;
 // creating a stats object must fail with an error naming the fix, unless copy mode was chosen.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { installPackedApp, REPO, userEnv, type PackedApp } from './packed-app';
@@ -79,6 +79,55 @@ class Jobs extends BaseMmStats {
 }
 module.exports = (options) => new Jobs(options);
 `;
+
+describe('the tarballs', () => {
+  const PACKAGES = ['format', 'writer', 'cli'];
+  const tarball = (name: string) => join(app.tarballs, `mmstats-${name}-0.1.0.tgz`);
+  const member = (name: string, path: string) => execFileSync('tar', ['-xzOf', tarball(name), `package/${path}`], { encoding: 'utf8' });
+
+  test.each(PACKAGES)('@mmstats/%s carries the LICENSE, repository, homepage, engines and an exports map', (name) => {
+    expect(member(name, 'LICENSE')).toBe(readFileSync(join(REPO, 'LICENSE'), 'utf8'));
+    const manifest = JSON.parse(member(name, 'package.json'));
+    const root = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
+    expect(manifest.repository).toEqual({ ...root.repository, directory: `packages/${name}` });
+    expect(manifest.homepage).toBe(`${root.homepage.replace(/#readme$/, '')}/tree/main/packages/${name}#readme`);
+    expect(manifest.engines).toEqual({ node: '>=20' });
+    expect(manifest.types).toBe('dist/index.d.ts');
+    expect(manifest.exports['.']).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' });
+  }, TIMEOUT);
+
+  test.each(PACKAGES)('every link of the @mmstats/%s README works outside the repository', (name) => {
+    const links = [...member(name, 'README.md').matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+    expect(links.length).toBeGreaterThan(0);
+    expect(links.filter((link) => !/^(https:\/\/|#)/.test(link))).toEqual([]);
+  }, TIMEOUT);
+
+  test('an ES module imports every export by name, as CommonJS sees them', () => {
+    app.write(
+      'names.mjs',
+      `import { MmStats, BaseMmStats, defineStats, field } from '@mmstats/writer';
+       import { createRequire } from 'node:module';
+       const require = createRequire(import.meta.url);
+       const missing = {};
+       for (const name of ['@mmstats/format', '@mmstats/writer', '@mmstats/cli']) {
+         const esm = await import(name);
+         missing[name] = Object.keys(require(name)).filter((key) => !(key in esm));
+       }
+       console.log(JSON.stringify({ missing, types: [MmStats, BaseMmStats, defineStats, field.counter].map((f) => typeof f) }));`,
+    );
+    const result = app.node(['names.mjs']);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({
+      missing: { '@mmstats/format': [], '@mmstats/writer': [], '@mmstats/cli': [] },
+      types: ['function', 'function', 'function', 'function'],
+    });
+  }, TIMEOUT);
+
+  test('the mmstats command is installed', () => {
+    const result = app.node([join(app.dir, 'node_modules/.bin/mmstats'), '--version']);
+    expect(result.stdout).toBe('0.1.0\n');
+  }, TIMEOUT);
+});
 
 describe('the binding is not built', () => {
   test('the writer imports', () => {
