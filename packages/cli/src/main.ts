@@ -1,6 +1,6 @@
 import { UsageError, describeError } from './errors';
 import type { Io } from './io';
-import { buildParser } from './parser';
+import { buildParser, COMMAND_NAMES, expandHelpCommand } from './parser';
 
 export { realIo } from './io';
 
@@ -11,17 +11,23 @@ export { realIo } from './io';
  */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   let exitCode = 0;
-  const parser = buildParser(io, (code) => {
-    exitCode = code;
-  });
+  const args = expandHelpCommand(argv);
+  const parser = buildParser(
+    io,
+    (code) => {
+      exitCode = code;
+    },
+    args,
+  );
   try {
-    await parser.parseAsync([...argv], {}, (_err, _argv, output) => {
+    await parser.parseAsync(args, {}, (_err, _argv, output) => {
       // --help and --version: yargs hands over the text instead of printing it.
       if (output) io.stdout(output.endsWith('\n') ? output : output + '\n');
     });
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr(`mmstats: ${err.message}\nRun 'mmstats --help' for usage.\n`);
+      const command = args.find((arg) => COMMAND_NAMES.includes(arg));
+      io.stderr(`mmstats: ${err.message}\nRun 'mmstats ${command ? `${command} ` : ''}--help' for usage.\n`);
       return 2;
     }
     io.stderr(describeError(err, argv.includes('--verbose')));
