@@ -1,9 +1,11 @@
+import { dirname } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { EncodeError, layoutRecords, type RecordSpec, type StatValue } from '@mmstats/format';
 import { FIELDS, fieldHolderMaker, installAccessor, type FieldHolder, type FieldHolderMaker } from './accessors';
 import { decoratedFields, type DeclaredField } from './decorators';
 import { SchemaError } from './errors';
 import { DEFAULT_COPY_INTERVAL_MS } from './copy-mode';
+import { warnIfDefaultDirectoryOnDisk } from './disk-warning';
 import { createMappedFile, removeMappedFile, syncMappedFile, type FileStorage, type MappedFile } from './file';
 import type { Bound, Memory } from './fields/memory';
 import { hasMmapBinding, missingBindingError, pageSize } from './mmap';
@@ -197,6 +199,7 @@ export class BaseMmStats {
     }
     const path = resolveStatsPath(options);
     const file = createMappedFile(path, plan, specs, options.mode ?? 0o644, storage);
+    warnIfDefaultDirectoryOnDisk(dirname(path), options);
     const memory = memoryOver(new Uint8Array(file.mapping.buffer, file.mapping.byteOffset, file.mapping.length));
     const fields = schema.map((f, i) => f.spec.create(memory, plan.records[i]));
     this[FIELDS] = holderMakerOf(cls, fields.length)(fields);
