@@ -1,6 +1,6 @@
 import { UsageError, describeError } from './errors';
 import type { Io } from './io';
-import { buildParser, COMMAND_NAMES, expandHelpCommand } from './parser';
+import { packageVersion } from './version';
 
 export { realIo } from './io';
 
@@ -10,6 +10,12 @@ export { realIo } from './io';
  * rejects and never exits the process, so piped output is not cut off.
  */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
+  // Loading the parser (yargs) is most of the command's start-up: the version needs none of it.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+    io.stdout(`${packageVersion()}\n`);
+    return 0;
+  }
+  const { buildParser, COMMAND_NAMES, expandHelpCommand } = require('./parser') as typeof import('./parser');
   let exitCode = 0;
   const args = expandHelpCommand(argv);
   const parser = buildParser(

@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
-
 import yargs, { type Argv, type CommandModule } from 'yargs';
 
 import { UsageError } from './errors';
 import type { Io } from './io';
 import { usageMessage, type UsageContext } from './usage';
+import { packageVersion } from './version';
+
+export { packageVersion };
 
 type CommandMaker = (io: Io, done: (exitCode: number) => void) => CommandModule<any, any>;
 
@@ -49,11 +49,6 @@ export function expandHelpCommand(argv: readonly string[]): string[] {
   return COMMAND_NAMES.includes(argv[1]) ? [...argv.slice(1), '--help'] : argv.slice(1);
 }
 
-/** The version in this package's package.json (one level above both `src/` and `dist/`). */
-export function packageVersion(): string {
-  const text = readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8');
-  return (JSON.parse(text) as { version: string }).version;
-}
 
 /**
  * The `mmstats` command line: commands, options, `--help` and `--version` (`-v`). Nothing is

@@ -68,17 +68,20 @@ describe('main', () => {
     expect(io.err).toBe('');
   });
 
-  test('a command line loads only the module of its command', () => {
-    // In a fresh process: --version loads no command, slurp only its own, --help every one.
+  test('a command line loads only the module of its command, and --version not even the parser', () => {
+    // In a fresh process: --version loads no command and no yargs, slurp only its own, --help every one.
     const script = (argv: string[]) =>
       `const { main, realIo } = require('./dist/main.js');
        main(${JSON.stringify(argv)}, { ...realIo(), stdout() {} }).then(() => {
-         const loaded = Object.keys(require.cache).filter((f) => /[\\/]dist[\\/](commands|web)[\\/]/.test(f));
-         console.log(loaded.map((f) => f.slice(f.indexOf('dist') + 5)).sort().join(' '));
+         const files = Object.keys(require.cache);
+         const commands = files.filter((f) => /[\\/]dist[\\/](commands|web)[\\/]/.test(f)).map((f) => f.slice(f.indexOf('dist') + 5));
+         const yargs = files.some((f) => /[\\/]node_modules[\\/]yargs[\\/]/.test(f));
+         console.log([...commands.sort(), yargs ? 'yargs' : 'no-yargs'].join(' '));
        });`;
     const loaded = (argv: string[]) => execFileSync(process.execPath, ['-e', script(argv)], { cwd: PACKAGE_DIR, encoding: 'utf8' }).trim();
-    expect(loaded(['--version'])).toBe('');
-    expect(loaded(['slurp', '--help'])).toBe('commands/slurp.js');
+    expect(loaded(['--version'])).toBe('no-yargs');
+    expect(loaded(['-v'])).toBe('no-yargs');
+    expect(loaded(['slurp', '--help'])).toBe('commands/slurp.js yargs');
     expect(loaded(['--help'])).toContain('commands/web.js');
   }, 60_000);
 
