@@ -1,7 +1,7 @@
 // A fresh application that installs the packed packages the way a user does, with install scripts
 // blocked (`npm install --ignore-scripts`, pnpm's default): the native binding is then not built.
-// Only the tarballs packed from this tree and npm's cache (filled by `npm ci`) are used; npm may
-// still ask the registry for package metadata it has not cached.
+// Only the tarballs packed from this tree and npm's cache (filled by `npm ci`) are used; when the
+// cache lacks some package metadata, npm asks the registry for it (and caches it for next time).
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,7 +48,13 @@ export function installPackedApp(): PackedApp {
   npm(['pack', '--silent', ...PACKAGES.flatMap((name) => ['--workspace', `packages/${name}`]), '--pack-destination', tarballs], REPO);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'fresh-app', version: '1.0.0', private: true }));
   const files = readdirSync(tarballs).map((name) => join(tarballs, name));
-  npm(['install', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...files], dir);
+  const install = (mode: string) => npm(['install', '--ignore-scripts', mode, '--no-audit', '--no-fund', '--loglevel=error', ...files], dir);
+  try {
+    install('--offline');
+  } catch {
+    // npm ci caches tarballs but not the registry's package metadata: fetch what is missing once.
+    install('--prefer-offline');
+  }
   return {
     dir,
     tarballs,
