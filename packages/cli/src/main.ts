@@ -15,7 +15,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.stdout(`${packageVersion()}\n`);
     return 0;
   }
-  const { buildParser, COMMAND_NAMES, expandHelpCommand } = require('./parser') as typeof import('./parser');
+  const { buildParser, commandOf, expandHelpCommand } = require('./parser') as typeof import('./parser');
   let exitCode = 0;
   const args = expandHelpCommand(argv);
   const parser = buildParser(
@@ -32,7 +32,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     });
   } catch (err) {
     if (err instanceof UsageError) {
-      const command = args.find((arg) => COMMAND_NAMES.includes(arg));
+      const command = commandOf(args);
       io.stderr(`mmstats: ${err.message}\nRun 'mmstats ${command ? `${command} ` : ''}--help' for usage.\n`);
       return 2;
     }

@@ -26,15 +26,21 @@ function commandWord(argv: readonly string[]): string | undefined {
   return argv.find((arg) => !arg.startsWith('-'));
 }
 
+/** The command a command line runs, if its first word that is not an option names one. */
+export function commandOf(argv: readonly string[]): string | undefined {
+  const word = commandWord(argv);
+  return word !== undefined && COMMAND_NAMES.includes(word) ? word : undefined;
+}
+
 /**
  * The commands a command line needs: its own, or none when it names none and asks for no help
  * (`--version`), or every one (help, or a word that is no command: the error suggests one).
  */
 function commandsFor(argv: readonly string[] | undefined): readonly string[] {
   if (argv === undefined) return COMMAND_NAMES;
-  const word = commandWord(argv);
-  if (word !== undefined && COMMAND_NAMES.includes(word)) return [word];
-  if (word === undefined && !argv.includes('--help') && !argv.includes('-h')) return [];
+  const command = commandOf(argv);
+  if (command !== undefined) return [command];
+  if (commandWord(argv) === undefined && !argv.includes('--help') && !argv.includes('-h')) return [];
   return COMMAND_NAMES;
 }
 

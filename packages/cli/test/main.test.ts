@@ -33,6 +33,7 @@ describe('main', () => {
     [['slurp', '-x', '--foo-bar'], 'mmstats: unknown options -x, --foo-bar\n', 'slurp '],
     [['nope'], 'mmstats: unknown command \'nope\'; the commands are slurp, poll, clean, web\n', ''],
     [['slurpp'], "mmstats: unknown command 'slurpp'; did you mean 'slurp'?\n", ''],
+    [['nope', 'slurp'], "mmstats: unknown command 'nope'; the commands are slurp, poll, clean, web\n", ''],
     [['clena', '/tmp'], "mmstats: unknown command 'clena'; did you mean 'clean'?\n", ''],
     [['help', 'pol'], "mmstats: unknown command 'pol'; did you mean 'poll'?\n", ''],
     [['poll'], 'mmstats: missing <fields>: mmstats poll <fields> [files..]\n', 'poll '],

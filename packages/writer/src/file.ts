@@ -107,8 +107,9 @@ export function createMappedFile(path: string, plan: FilePlan, specs: readonly R
 }
 
 /**
- * Writes the mapping's dirty pages to disk (in copy mode, copies the values into the file first). On Linux a shared file mapping *is* the file's page
- * cache, so fdatasync(2) of the file does what msync(MS_SYNC) does. (The binding's own `sync`
+ * Writes the mapping's dirty pages to disk (in copy mode, copies the values into the file first).
+ * On Linux a shared file mapping *is* the file's page cache, so fdatasync(2) of the file does what
+ * msync(MS_SYNC) does. (The binding's own `sync`
  * cannot be trusted when its JS wrapper is loaded twice in one process, as test runners do.)
  * Blocking, or on the libuv thread pool when `async`: the promise settles once the data is on disk.
  */
