@@ -1,6 +1,8 @@
 // Stats classes
 export { BaseMmStats, MmStats } from './model';
 export type { MmStatsOptions, FlushOptions } from './model';
+export { defineStats } from './define';
+export type { DefineStatsOptions, FieldMap, FieldProperties, StatsClass } from './define';
 
 // Field declarations and the objects some fields expose
 export { field } from './field';
@@ -13,5 +15,8 @@ export { Timer } from './fields/timer';
 export { DEFAULT_FILENAME_TEMPLATE, defaultDirectory, expandFilename, resolveStatsPath } from './naming';
 
 // Errors
-export { SchemaError, MapError } from './errors';
+export { SchemaError, MapError, BindingError } from './errors';
 export { MmstatsError } from '@mmstats/format';
+
+// The native binding
+export { hasMmapBinding } from './mmap';

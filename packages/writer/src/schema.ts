@@ -27,14 +27,14 @@ export type FieldAccess =
   | 'static';
 
 /** A field's declaration, resolved and validated when `field.*()` is called. */
-export interface FieldSpec {
+export interface FieldSpec<A extends FieldAccess = FieldAccess> {
   /** The `field` factory that made it: `counter`, `double`, `staticText`, … */
   readonly kind: string;
   /** Label given in the options; the property name is used when absent. */
   readonly label: string | undefined;
   readonly signature: string;
   readonly buffered: boolean;
-  readonly access: FieldAccess;
+  readonly access: A;
   /** Static fields: the value, or a function called once per stats object. */
   readonly value?: StatValue | (() => StatValue);
   /** Builds the object that serves the field for one stats object. */
@@ -72,19 +72,27 @@ export interface StaticFieldOptions<V> extends FieldOptions {
 
 /**
  * What `field.*()` returns: the field's declaration, usable both as a value in `static fields`
- * and as a decorator on an `accessor` of a stats class. `V` is the property's type.
+ * and as a decorator on an `accessor` of a stats class, with standard decorators or with
+ * `experimentalDecorators: true`. `V` is the property's type; `A` says how the property is used
+ * (a value to assign, an object with methods, a fixed value).
  */
-export interface FieldDefinition<V> {
+export interface FieldDefinition<V, A extends FieldAccess = FieldAccess> {
+  /** Standard (TC39) decorator on an auto-accessor. */
   <This extends object>(
     target: ClassAccessorDecoratorTarget<This, V>,
     context: ClassAccessorDecoratorContext<This, V>,
   ): ClassAccessorDecoratorResult<This, V>;
+  /**
+   * `experimentalDecorators` decorator on an auto-accessor. TypeScript types it as a property
+   * decorator, so the property's type is checked through the prototype's type.
+   */
+  <K extends string>(prototype: { readonly [P in K]?: V }, key: K, descriptor?: PropertyDescriptor): void;
   /** The declaration itself. */
-  readonly spec: FieldSpec;
+  readonly spec: FieldSpec<A>;
 }
 
 /** Builds a `FieldDefinition` from a spec; the decorator half lives in decorators.ts. */
-export type DefinitionMaker = <V>(spec: FieldSpec) => FieldDefinition<V>;
+export type DefinitionMaker = <V, A extends FieldAccess>(spec: FieldSpec<A>) => FieldDefinition<V, A>;
 
 const utf8 = new TextEncoder();
 // With the u flag, a surrogate only matches when unpaired: it would be written as U+FFFD.
@@ -129,10 +137,10 @@ function cell(Class: CellClass): FieldFactory {
 /** Builds the `field` namespace around a maker that attaches the decorator behaviour. */
 export function makeFieldFactories(define: DefinitionMaker) {
   const value = <V>(kind: string, signature: string, buffered: boolean, Class: CellClass, options?: FieldOptions) =>
-    define<V>({ kind, label: checkLabel(kind, options), signature, buffered, access: 'value', create: cell(Class) });
+    define<V, 'value'>({ kind, label: checkLabel(kind, options), signature, buffered, access: 'value', create: cell(Class) });
 
   const fixed = <V>(kind: string, signature: string, options: StaticFieldOptions<V>) =>
-    define<V>({
+    define<V, 'static'>({
       kind,
       label: checkLabel(kind, options),
       signature,
@@ -145,7 +153,7 @@ export function makeFieldFactories(define: DefinitionMaker) {
   return {
     /** A count with `inc(n = 1)` and a settable `value` (`Q`). */
     counter: (options?: FieldOptions) =>
-      define<Counter>({
+      define<Counter, 'object'>({
         kind: 'counter',
         label: checkLabel('counter', options),
         signature: 'Q',
@@ -192,7 +200,7 @@ export function makeFieldFactories(define: DefinitionMaker) {
     staticText: (options: StaticFieldOptions<string>) => fixed<string>('staticText', stringSignature(STATIC_TEXT_SIZE), options),
     /** The running mean of all values added with `add(v)` (`d`). */
     average: (options?: FieldOptions) =>
-      define<Average>({
+      define<Average, 'object'>({
         kind: 'average',
         label: checkLabel('average', options),
         signature: 'd',
@@ -203,7 +211,7 @@ export function makeFieldFactories(define: DefinitionMaker) {
     /** The mean of the last `size` values added with `add(v)` (`d`, default size 100). */
     movingAverage: (options?: MovingAverageOptions) => {
       const size = checkSize('movingAverage', options?.size, 100, 1 << 24);
-      return define<MovingAverage>({
+      return define<MovingAverage, 'object'>({
         kind: 'movingAverage',
         label: checkLabel('movingAverage', options),
         signature: 'd',
@@ -214,7 +222,7 @@ export function makeFieldFactories(define: DefinitionMaker) {
     },
     /** The duration of the last `start()`/`stop()` or `time(fn)`, in seconds (`d`). */
     timer: (options?: FieldOptions) =>
-      define<Timer>({
+      define<Timer, 'object'>({
         kind: 'timer',
         label: checkLabel('timer', options),
         signature: 'd',
