@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -28,15 +29,62 @@ describe('main', () => {
   });
 
   test.each([
-    [['slurp', '--bogus'], 'mmstats: Unknown argument: bogus\n'],
-    [['nope'], 'mmstats: Unknown command: nope\n'],
-    [[], 'mmstats: no command given\n'],
-  ])('usage error %p: one line and a hint on stderr, exit 2', async (argv, first) => {
+    [['slurp', '--bogus'], 'mmstats: unknown option --bogus\n', 'slurp '],
+    [['slurp', '-x', '--foo-bar'], 'mmstats: unknown options -x, --foo-bar\n', 'slurp '],
+    [['nope'], 'mmstats: unknown command \'nope\'; the commands are slurp, poll, clean, web\n', ''],
+    [['slurpp'], "mmstats: unknown command 'slurpp'; did you mean 'slurp'?\n", ''],
+    [['nope', 'slurp'], "mmstats: unknown command 'nope'; the commands are slurp, poll, clean, web\n", ''],
+    [['clena', '/tmp'], "mmstats: unknown command 'clena'; did you mean 'clean'?\n", ''],
+    [['help', 'pol'], "mmstats: unknown command 'pol'; did you mean 'poll'?\n", ''],
+    [['poll'], 'mmstats: missing <fields>: mmstats poll <fields> [files..]\n', 'poll '],
+    [['slurp', '--prefix'], 'mmstats: --prefix needs a value\n', 'slurp '],
+    [['web', 'extra'], "mmstats: unexpected argument 'extra': mmstats web\n", 'web '],
+    [[], 'mmstats: no command given\n', ''],
+  ])('usage error %p: one line in our words and a hint on stderr, exit 2', async (argv, first, command) => {
     const io = memoryIo();
     expect(await main(argv, io)).toBe(2);
     expect(io.out).toBe('');
-    expect(io.err).toBe(`${first}Run 'mmstats --help' for usage.\n`);
+    expect(io.err).toBe(`${first}Run 'mmstats ${command}--help' for usage.\n`);
   });
+
+  test('-v prints the version like --version', async () => {
+    const short = memoryIo();
+    const long = memoryIo();
+    expect(await main(['-v'], short)).toBe(0);
+    expect(await main(['--version'], long)).toBe(0);
+    expect(short.out).toBe(long.out);
+    expect(short.out).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  test.each([
+    [['help'], ['--help']],
+    [['help', 'slurp'], ['slurp', '--help']],
+    [['help', 'poll'], ['poll', '--help']],
+  ])('%p prints what %p prints', async (argv, same) => {
+    const io = memoryIo();
+    const expected = memoryIo();
+    expect(await main(argv, io)).toBe(0);
+    expect(await main(same, expected)).toBe(0);
+    expect(io.out).toBe(expected.out);
+    expect(io.err).toBe('');
+  });
+
+  test('a command line loads only the module of its command, and --version not even the parser', () => {
+    // In a fresh process: --version loads no command and no yargs, slurp only its own, --help every one.
+    const script = (argv: string[]) =>
+      `const { main, realIo } = require('./dist/main.js');
+       main(${JSON.stringify(argv)}, { ...realIo(), stdout() {} }).then(() => {
+         const files = Object.keys(require.cache);
+         const commands = files.filter((f) => /[\\/]dist[\\/](commands|web)[\\/]/.test(f)).map((f) => f.slice(f.indexOf('dist') + 5));
+         const yargs = files.some((f) => /[\\/]node_modules[\\/]yargs[\\/]/.test(f));
+         console.log([...commands.sort(), yargs ? 'yargs' : 'no-yargs'].join(' '));
+       });`;
+    const loaded = (argv: string[]) => execFileSync(process.execPath, ['-e', script(argv)], { cwd: PACKAGE_DIR, encoding: 'utf8' }).trim();
+    expect(loaded(['--version'])).toBe('no-yargs');
+    expect(loaded(['-v'])).toBe('no-yargs');
+    expect(loaded(['slurp', '--help'])).toBe('commands/slurp.js yargs');
+    expect(loaded(['--help'])).toContain('commands/web.js');
+  }, 60_000);
 
   test('slurp returns the command exit code', async () => {
     const io = memoryIo({ cwd: ORIGINAL_FIXTURES });

@@ -16,3 +16,9 @@ export class MapError extends MmstatsError {
     this.code = options?.code;
   }
 }
+
+/**
+ * The native mmap binding is not built, usually because install scripts were blocked. Thrown when a
+ * stats object is created, never at import; the message names the fix.
+ */
+export class BindingError extends MmstatsError {}

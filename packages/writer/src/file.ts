@@ -3,14 +3,21 @@ import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { temporaryFileName, writeRecords, type FilePlan, type RecordSpec } from '@mmstats/format';
 import { MapError, SchemaError } from './errors';
+import { FileCopy } from './copy-mode';
 import { mapShared } from './mmap';
 import { threadIdentity } from './identity';
 import { claimName } from './claim';
 
+/** How the file's bytes are kept current: a shared mapping, or a buffer copied every `intervalMs` (copy-mode.ts). */
+export type FileStorage = { readonly kind: 'mapped' } | { readonly kind: 'copy'; readonly intervalMs: number };
+
 /** A stats file that exists at its final path and is mapped into memory. */
 export interface MappedFile {
   readonly path: string;
+  /** The shared mapping, or in copy mode the buffer copied into the file. */
   readonly mapping: Buffer;
+  /** Copy mode only: keeps the file current from `mapping`. */
+  readonly copy: FileCopy | undefined;
   /** Kept open for `syncMappedFile`; closed by `removeMappedFile`. */
   readonly fd: number;
   /** Identity of the file we created, so `removeFile` never deletes a newer file at the same path. */
@@ -63,7 +70,7 @@ function checkMode(mode: number): void {
  * that is not permission bits is a `SchemaError`; on any other failure the temporary file is
  * removed and a `MapError` names the file and the reason.
  */
-export function createMappedFile(path: string, plan: FilePlan, specs: readonly RecordSpec[], mode: number): MappedFile {
+export function createMappedFile(path: string, plan: FilePlan, specs: readonly RecordSpec[], mode: number, storage: FileStorage): MappedFile {
   checkMode(mode);
   if (livePaths.has(path)) {
     throw new MapError(path, 'another stats object in this thread already writes to this file; give each one its own filename');
@@ -81,11 +88,12 @@ export function createMappedFile(path: string, plan: FilePlan, specs: readonly R
     // ENOSPC rather than later as SIGBUS on a store into the mapping.
     let written = 0;
     while (written < image.length) written += writeSync(fd, image, written, image.length - written, written);
-    const mapping = mapShared(fd, plan.fileSize);
+    const mapping = storage.kind === 'mapped' ? mapShared(fd, plan.fileSize) : Buffer.from(image.buffer, image.byteOffset, image.length);
     const { dev, ino } = fstatSync(fd);
     const claimed = claimName(temporary, path);
     livePaths.add(claimed);
-    return { path: claimed, mapping, fd, dev, ino };
+    const copy = storage.kind === 'copy' ? new FileCopy(claimed, fd, mapping, storage.intervalMs) : undefined;
+    return { path: claimed, mapping, copy, fd, dev, ino };
   } catch (error) {
     if (fd !== undefined) closeSync(fd);
     const { reason, code } = describe(error);
@@ -103,8 +111,9 @@ export function createMappedFile(path: string, plan: FilePlan, specs: readonly R
 }
 
 /**
- * Writes the mapping's dirty pages to disk. On Linux a shared file mapping *is* the file's page
- * cache, so fdatasync(2) of the file does what msync(MS_SYNC) does. (The binding's own `sync`
+ * Writes the mapping's dirty pages to disk (in copy mode, copies the values into the file first).
+ * On Linux a shared file mapping *is* the file's page cache, so fdatasync(2) of the file does what
+ * msync(MS_SYNC) does. (The binding's own `sync`
  * cannot be trusted when its JS wrapper is loaded twice in one process, as test runners do.)
  * Blocking, or on the libuv thread pool when `async`: the promise settles once the data is on disk.
  */
@@ -113,6 +122,13 @@ export function syncMappedFile(file: MappedFile, async: boolean): Promise<void> 
     const { reason, code } = describe(error);
     return new MapError(file.path, `cannot flush stats file: ${reason}`, { cause: error, code });
   };
+  try {
+    file.copy?.copy();
+  } catch (error) {
+    const failure = fail(error);
+    if (async) return Promise.reject(failure);
+    throw failure;
+  }
   if (!async) {
     try {
       fdatasyncSync(file.fd);
@@ -127,6 +143,7 @@ export function syncMappedFile(file: MappedFile, async: boolean): Promise<void> 
 /** Deletes the file of `file` if it is still the one we created, closes it and forgets the path. */
 export function removeMappedFile(file: MappedFile): void {
   livePaths.delete(file.path);
+  file.copy?.stop();
   closeSync(file.fd);
   try {
     const stat = lstatSync(file.path);

@@ -1,6 +1,8 @@
 // Stats classes
 export { BaseMmStats, MmStats } from './model';
 export type { MmStatsOptions, FlushOptions } from './model';
+export { defineStats } from './define';
+export type { DefineStatsOptions, FieldMap, FieldProperties, StatsClass } from './define';
 
 // Field declarations and the objects some fields expose
 export { field } from './field';
@@ -13,7 +15,7 @@ export { Timer } from './fields/timer';
 export { DEFAULT_FILENAME_TEMPLATE, defaultDirectory, expandFilename, resolveStatsPath } from './naming';
 
 // Errors
-export { SchemaError, MapError } from './errors';
+export { SchemaError, MapError, BindingError } from './errors';
 export { MmstatsError } from '@mmstats/format';
 
 // Labelled fields, gauges and the runtime API (SPEC.md §14)
@@ -24,3 +26,6 @@ export type { LabelValues } from './fields/family';
 export type { Gauge } from './fields/gauge';
 export { DEFAULT_RESERVE, REFUSED_LABEL } from './model';
 export type { CounterOptions, GaugeOptions, LabelledOptions, GaugeHandle } from './schema';
+
+// The native binding
+export { hasMmapBinding } from './mmap';

@@ -1,13 +1,16 @@
+import { dirname } from 'node:path';
 import { EncodeError, layoutRecords, recordSize, type FamilyMeta, type RecordSpec, type StatValue } from '@mmstats/format';
 import { FIELDS, fieldHolderMaker, installAccessor, type FieldHolder, type FieldHolderMaker } from './accessors';
 import { decoratedFields, type DeclaredField } from './decorators';
 import { SchemaError } from './errors';
-import { createMappedFile, removeMappedFile, syncMappedFile, type MappedFile } from './file';
+import { DEFAULT_COPY_INTERVAL_MS } from './copy-mode';
+import { warnIfDefaultDirectoryOnDisk } from './disk-warning';
+import { createMappedFile, removeMappedFile, syncMappedFile, type FileStorage, type MappedFile } from './file';
 import { Counter } from './fields/counter';
 import { Family, overflowLabel } from './fields/family';
 import { memoryOver, type Bound } from './fields/memory';
 import { LiveFile } from './live-file';
-import { PAGE_SIZE } from './mmap';
+import { hasMmapBinding, missingBindingError, pageSize } from './mmap';
 import { resolveStatsPath } from './naming';
 import { threadIdentity } from './identity';
 import type { FieldDefinition, FieldSpec } from './schema';
@@ -27,6 +30,17 @@ export interface MmStatsOptions {
   readonly labelPrefix?: string;
   /** Permission bits of the file. Defaults to 0o644; use 0o600 for values others must not read. */
   readonly mode?: number;
+  /**
+   * What to do when the native mmap binding is not built (install scripts were blocked):
+   * `'throw'` a `BindingError` naming the fix, or `'copy'`: keep the values in process memory and
+   * write the whole file with pwrite every `copyInterval` ms and at exit. Copy mode is not
+   * syscall-free (one write per interval, never on the write path itself) and readers see values
+   * up to one interval old. Ignored when the binding is built. Defaults to `$MMSTATS_FALLBACK`,
+   * else `'throw'`.
+   */
+  readonly fallback?: 'throw' | 'copy';
+  /** Copy mode only: milliseconds between two writes of the file. Defaults to 1000. */
+  readonly copyInterval?: number;
   /**
    * `'original'` writes exactly the bytes the original mmstats wrote: no metadata block (kinds,
    * help, units), so no labelled fields. Defaults to `'default'`: the records, then a metadata
@@ -174,6 +188,24 @@ export function livePartsOf(stats: BaseMmStats): LiveParts {
   };
 }
 
+const FALLBACKS = ['throw', 'copy'];
+
+/** A shared mapping when the binding is built; else copy mode if the options allow it, else a `BindingError`. */
+function chooseStorage(options: MmStatsOptions): FileStorage {
+  const fallback = options.fallback ?? (process.env.MMSTATS_FALLBACK || 'throw');
+  if (!FALLBACKS.includes(fallback)) {
+    const origin = options.fallback === undefined ? 'MMSTATS_FALLBACK' : 'fallback';
+    throw new SchemaError(`${origin} must be 'throw' or 'copy', got ${JSON.stringify(fallback)}`);
+  }
+  const intervalMs = options.copyInterval ?? DEFAULT_COPY_INTERVAL_MS;
+  if (typeof intervalMs !== 'number' || !(intervalMs >= 1 && intervalMs <= 2 ** 31 - 1)) {
+    throw new SchemaError(`copyInterval must be a number of milliseconds from 1 to 2147483647, got ${String(intervalMs)}`);
+  }
+  if (hasMmapBinding()) return { kind: 'mapped' };
+  if (fallback === 'copy') return { kind: 'copy', intervalMs };
+  throw missingBindingError();
+}
+
 /** Label of the counter of label sets refused by the labelled fields of a file (SPEC.md §14.7). */
 export const REFUSED_LABEL = 'sys.label_sets_refused';
 const REFUSED_HELP = 'Label sets given to the overflow series of their family: too many series, a label too long, or no room left in the file';
@@ -222,11 +254,13 @@ export class BaseMmStats {
   declare readonly [FIELDS]: FieldHolder;
 
   /**
-   * Creates the stats file and maps it. Throws `SchemaError` for a bad declaration and `MapError`
-   * when the file cannot be created (naming the file and the reason); no partial file is left.
+   * Creates the stats file and maps it. Throws `SchemaError` for a bad declaration, `MapError`
+   * when the file cannot be created (naming the file and the reason; no partial file is left) and
+   * `BindingError` when the native binding is not built and `fallback` is not `'copy'`.
    */
   constructor(options: MmStatsOptions = {}) {
     const cls = new.target;
+    const storage = chooseStorage(options);
     const schema = schemaOf(cls);
     const prefix = options.labelPrefix ?? '';
     if (typeof prefix !== 'string') throw new SchemaError(`labelPrefix must be a string, got ${typeof prefix}`);
@@ -252,18 +286,19 @@ export class BaseMmStats {
     let plan;
     try {
       if (layout === 'original') {
-        plan = layoutRecords(specs, { pageSize: PAGE_SIZE });
+        plan = layoutRecords(specs, { pageSize: pageSize() });
       } else {
         for (const family of metadata) if (family.name.includes('{')) throw new EncodeError(`label ${JSON.stringify(family.name)}: { is kept for the labels of series (SPEC.md §14.4)`);
         const reserve = (options.reserve ?? (dynamic ? DEFAULT_RESERVE : 0)) + overflowSizes.reduce((a, b) => a + b, 0);
-        plan = layoutRecords(specs, { pageSize: PAGE_SIZE, metadata, reserve });
+        plan = layoutRecords(specs, { pageSize: pageSize(), metadata, reserve });
       }
     } catch (error) {
       if (error instanceof EncodeError) throw new SchemaError(`${cls.name}: ${error.message}`, { cause: error });
       throw error;
     }
     const path = resolveStatsPath(options);
-    const file = createMappedFile(path, plan, specs, options.mode ?? 0o644);
+    const file = createMappedFile(path, plan, specs, options.mode ?? 0o644, storage);
+    warnIfDefaultDirectoryOnDisk(dirname(path), options);
     const memory = memoryOver(new Uint8Array(file.mapping.buffer, file.mapping.byteOffset, file.mapping.length));
     const live = new LiveFile(memory, specs.length, layout !== 'original');
     const byLabel = new Map(plan.records.map((record) => [record.label, record]));

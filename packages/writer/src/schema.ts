@@ -34,14 +34,14 @@ export type FieldAccess =
   | 'static';
 
 /** A field's declaration, resolved and validated when `field.*()` is called. */
-export interface FieldSpec {
+export interface FieldSpec<A extends FieldAccess = FieldAccess> {
   /** The `field` factory that made it: `counter`, `double`, `staticText`, … */
   readonly kind: string;
   /** Label given in the options; the property name is used when absent. */
   readonly label: string | undefined;
   readonly signature: string;
   readonly buffered: boolean;
-  readonly access: FieldAccess;
+  readonly access: A;
   /** Static fields: the value, or a function called once per stats object. */
   readonly value?: StatValue | (() => StatValue);
   /** Builds the object that serves the field for one stats object (unlabelled fields). */
@@ -130,19 +130,27 @@ export interface StaticFieldOptions<V> extends FieldOptions {
 
 /**
  * What `field.*()` returns: the field's declaration, usable both as a value in `static fields`
- * and as a decorator on an `accessor` of a stats class. `V` is the property's type.
+ * and as a decorator on an `accessor` of a stats class, with standard decorators or with
+ * `experimentalDecorators: true`. `V` is the property's type; `A` says how the property is used
+ * (a value to assign, an object with methods, a fixed value).
  */
-export interface FieldDefinition<V> {
+export interface FieldDefinition<V, A extends FieldAccess = FieldAccess> {
+  /** Standard (TC39) decorator on an auto-accessor. */
   <This extends object>(
     target: ClassAccessorDecoratorTarget<This, V>,
     context: ClassAccessorDecoratorContext<This, V>,
   ): ClassAccessorDecoratorResult<This, V>;
+  /**
+   * `experimentalDecorators` decorator on an auto-accessor. TypeScript types it as a property
+   * decorator, so the property's type is checked through the prototype's type.
+   */
+  <K extends string>(prototype: { readonly [P in K]?: V }, key: K, descriptor?: PropertyDescriptor): void;
   /** The declaration itself. */
-  readonly spec: FieldSpec;
+  readonly spec: FieldSpec<A>;
 }
 
 /** Builds a `FieldDefinition` from a spec; the decorator half lives in decorators.ts. */
-export type DefinitionMaker = <V>(spec: FieldSpec) => FieldDefinition<V>;
+export type DefinitionMaker = <V, A extends FieldAccess>(spec: FieldSpec<A>) => FieldDefinition<V, A>;
 
 const utf8 = new TextEncoder();
 // With the u flag, a surrogate only matches when unpaired: it would be written as U+FFFD.
@@ -257,14 +265,14 @@ export function gaugeClassOf(signature: string): GaugeClass {
 
 /** A number field declaration: `stats.x = v` when unlabelled; a family of gauge handles with `labels`. */
 export interface NumberFieldFactory<V> {
-  (options?: GaugeOptions & { readonly labels?: undefined }): FieldDefinition<V>;
-  <Key extends string>(options: GaugeOptions & LabelledOptions<Key>): FieldDefinition<Family<GaugeHandle, Key>>;
+  (options?: GaugeOptions & { readonly labels?: undefined }): FieldDefinition<V, 'value'>;
+  <Key extends string>(options: GaugeOptions & LabelledOptions<Key>): FieldDefinition<Family<GaugeHandle, Key>, 'object'>;
 }
 
 /** `field.uint64()`: as `NumberFieldFactory`, with the property's type (`number` or `bigint`) to choose. */
 export interface UInt64FieldFactory {
-  <V extends number | bigint = number>(options?: GaugeOptions & { readonly labels?: undefined }): FieldDefinition<V>;
-  <Key extends string>(options: GaugeOptions & LabelledOptions<Key>): FieldDefinition<Family<GaugeHandle, Key>>;
+  <V extends number | bigint = number>(options?: GaugeOptions & { readonly labels?: undefined }): FieldDefinition<V, 'value'>;
+  <Key extends string>(options: GaugeOptions & LabelledOptions<Key>): FieldDefinition<Family<GaugeHandle, Key>, 'object'>;
 }
 
 /** What a series of a labelled number field is: a gauge handle (`set`, `inc`, `dec`, `value`). */
@@ -275,7 +283,7 @@ export function makeFieldFactories(define: DefinitionMaker) {
   const number = <V>(kind: keyof typeof NUMBER_TYPES, options?: GaugeOptions) => {
     const type: NumberType = NUMBER_TYPES[kind];
     const labelled = checkLabels(kind, options);
-    return define<V>({
+    return define<V, FieldAccess>({
       kind,
       label: checkLabel(kind, options),
       signature: type.signature,
@@ -289,7 +297,7 @@ export function makeFieldFactories(define: DefinitionMaker) {
   };
 
   const value = <V>(kind: string, signature: string, buffered: boolean, Class: CellClass, metricKind: MetricKind, options?: GaugeOptions) =>
-    define<V>({
+    define<V, 'value'>({
       kind,
       label: checkLabel(kind, options),
       signature,
@@ -300,7 +308,7 @@ export function makeFieldFactories(define: DefinitionMaker) {
     });
 
   const fixed = <V>(kind: string, signature: string, options: StaticFieldOptions<V>) =>
-    define<V>({
+    define<V, 'static'>({
       kind,
       label: checkLabel(kind, options),
       signature,
@@ -312,14 +320,14 @@ export function makeFieldFactories(define: DefinitionMaker) {
     });
 
   const object = <V>(kind: string, metricKind: MetricKind, create: FieldFactory, options?: GaugeOptions) =>
-    define<V>({ kind, label: checkLabel(kind, options), signature: 'd', buffered: true, access: 'object', create, meta: checkMeta(kind, metricKind, options) });
+    define<V, 'object'>({ kind, label: checkLabel(kind, options), signature: 'd', buffered: true, access: 'object', create, meta: checkMeta(kind, metricKind, options) });
 
-  function counter(options?: CounterOptions & { readonly labels?: undefined }): FieldDefinition<Counter>;
-  function counter<Key extends string>(options: CounterOptions & LabelledOptions<Key>): FieldDefinition<Family<Counter, Key>>;
-  function counter(options?: CounterOptions): FieldDefinition<any> {
+  function counter(options?: CounterOptions & { readonly labels?: undefined }): FieldDefinition<Counter, 'object'>;
+  function counter<Key extends string>(options: CounterOptions & LabelledOptions<Key>): FieldDefinition<Family<Counter, Key>, 'object'>;
+  function counter(options?: CounterOptions): FieldDefinition<any, 'object'> {
     const labelled = checkLabels('counter', options);
     const create: FieldFactory = (memory, record) => new Counter(memory, record);
-    return define({
+    return define<unknown, 'object'>({
       kind: 'counter',
       label: checkLabel('counter', options),
       signature: 'Q',

@@ -6,7 +6,7 @@ import { FIXTURE, tempDir } from './util';
 
 const dir = tempDir();
 
-// The program the README shows JavaScript users, verbatim apart from the directory.
+// The README's static fields class, with the writes of its defineStats program.
 const README_PROGRAM = `
 const { BaseMmStats, MmStats, field } = require('@mmstats/writer');
 class Basic extends BaseMmStats {
@@ -24,6 +24,17 @@ test('the README JavaScript program, run by plain node, writes the original basi
   execFileSync(process.execPath, ['-e', `const dir = ${JSON.stringify(out)};\n${README_PROGRAM}`], {
     cwd: join(__dirname, '../../..'),
   });
+  expect(readFileSync(join(out, 'basic.mmstats'))).toEqual(readFileSync(FIXTURE));
+});
+
+test('the README defineStats program, run by plain node, writes the original basic.mmstats byte for byte', () => {
+  // The first JavaScript block after "Plain JavaScript declares" in the README, with its directory replaced.
+  const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
+  const program = readme.slice(readme.indexOf('Plain JavaScript declares')).match(/```js\n([\s\S]*?)```/)![1];
+  expect(program).toContain('defineStats(');
+  const out = join(dir, 'define-stats');
+  execFileSync('mkdir', ['-p', out]);
+  execFileSync(process.execPath, ['-e', program.replace("path: '/tmp'", `path: ${JSON.stringify(out)}`)], { cwd: join(__dirname, '../../..') });
   expect(readFileSync(join(out, 'basic.mmstats'))).toEqual(readFileSync(FIXTURE));
 });
 

@@ -119,3 +119,22 @@ describe('no room for the file', () => {
     }
   });
 });
+
+describe('fallback options', () => {
+  test.each([
+    [{ fallback: 'pwrite' }, /fallback must be 'throw' or 'copy', got "pwrite"/],
+    [{ copyInterval: 0 }, /copyInterval must be a number of milliseconds from 1 to 2147483647, got 0/],
+    [{ copyInterval: Number.NaN }, /copyInterval .* got NaN/],
+  ])('%j is a SchemaError, even when the binding is built', (options, message) => {
+    const before = readdirSync(dir);
+    expect(() => new Small({ path: dir, filename: 'fallback.mmstats', ...(options as object) })).toThrow(SchemaError);
+    expect(() => new Small({ path: dir, filename: 'fallback.mmstats', ...(options as object) })).toThrow(message);
+    expect(readdirSync(dir)).toEqual(before);
+  });
+
+  test('a bad MMSTATS_FALLBACK is named as such', () => {
+    expect(child(createIn(dir, `filename: "env.mmstats"`), 'MMSTATS_FALLBACK=yes ')).toContain(
+      `MMSTATS_FALLBACK must be 'throw' or 'copy', got "yes"`,
+    );
+  });
+});

@@ -367,14 +367,18 @@ describe('averages and timers', () => {
     });
     expect(result).toBe(7);
     expect(a.took.value).toBeGreaterThanOrEqual(0.035);
+    // The value is the last duration, bounded by the time the second call took as seen from here
+    // (a bound that holds however loaded the machine is, unlike a fixed one).
+    const started = performance.now();
     await expect(
       a.took.time(async () => {
         await new Promise((r) => setTimeout(r, 20));
         throw new Error('late');
       }),
     ).rejects.toThrow('late');
+    const outside = (performance.now() - started) / 1000;
     expect(a.took.value).toBeGreaterThanOrEqual(0.015);
-    expect(a.took.value).toBeLessThan(0.035);
+    expect(a.took.value).toBeLessThanOrEqual(outside);
   });
 });
 

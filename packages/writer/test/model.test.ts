@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BaseMmStats, field, MapError, MmstatsError, SchemaError, type Counter, type FieldDefinition } from '@mmstats/writer';
+import { BaseMmStats, MmStats, defineStats, field, MapError, MmstatsError, SchemaError, type Counter, type FieldDefinition } from '@mmstats/writer';
 import { readStats, tempDir, valuesOf } from './util';
 
 const dir = tempDir();
@@ -172,6 +172,16 @@ describe('declaration errors are SchemaErrors at definition or construction time
   test('a decorator on something other than an accessor', () => {
     const decorate = field.counter() as any;
     expect(() => decorate(undefined, { kind: 'field', name: 'x', metadata: {} })).toThrow(/auto-accessor/);
+  });
+
+  test('experimentalDecorators: a decorator on a plain property or a static accessor', () => {
+    // TypeScript's legacy output calls the decorator with (prototype, key, descriptor), the descriptor
+    // undefined for a property, and with the constructor for a static member.
+    class Target extends BaseMmStats {}
+    const decorate = field.counter() as any;
+    expect(() => decorate(Target.prototype, 'hits', undefined)).toThrow(SchemaError);
+    expect(() => decorate(Target.prototype, 'hits', undefined)).toThrow('@field.counter() decorates an auto-accessor, not a property: write "@field.counter() accessor hits"');
+    expect(() => decorate(Target, 'hits', { get() {}, set() {} })).toThrow(/hits must be a public, non-static accessor/);
   });
 
   test('a static value function that throws names the field', () => {
@@ -378,5 +388,38 @@ describe('flush and remove', () => {
     const again = new One(opts);
     again.hits.inc(2);
     expect(valuesOf(again.filename).hits).toBe(2);
+  });
+});
+
+describe('defineStats', () => {
+  test('makes a stats class from a field map, extending MmStats unless told otherwise', () => {
+    const Jobs = defineStats({ done: field.counter(), last: field.string({ size: 8 }) });
+    const jobs = new Jobs(options());
+    jobs.done.inc(2);
+    jobs.last = 'ok';
+    expect(jobs).toBeInstanceOf(MmStats);
+    expect(valuesOf(jobs.filename)).toMatchObject({ 'sys.pid': process.pid, done: 2, last: 'ok' });
+    expect(Jobs.name).toBe('Stats');
+
+    const Bare = defineStats({ hits: field.counter() }, { base: BaseMmStats, name: 'Bare' });
+    const bare = new Bare(options());
+    bare.hits.inc();
+    expect(bare).not.toBeInstanceOf(MmStats);
+    expect(valuesOf(bare.filename)).toEqual({ hits: 1 });
+    expect(Bare.name).toBe('Bare');
+  });
+
+  test('the class can be extended, and its name shows in schema errors', () => {
+    class Server extends defineStats({ requests: field.counter() }, { base: BaseMmStats }) {
+      hit(): void {
+        this.requests.inc();
+      }
+    }
+    const server = new Server(options());
+    server.hit();
+    expect(valuesOf(server.filename)).toEqual({ requests: 1 });
+    const Clash = defineStats({ a: field.counter({ label: 'x' }), b: field.double({ label: 'x' }) }, { name: 'Clash' });
+    expect(() => new Clash(options())).toThrow('Clash: fields a and b both use the label "x"');
+    expect(() => defineStats(null as any)).toThrow(SchemaError);
   });
 });
