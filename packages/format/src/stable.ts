@@ -5,7 +5,7 @@ import { UNBUFFERED } from './constants';
 import { checkVersion, decodeLayout, toDataView, type DecodedRecord, type DecodeOptions } from './decode';
 import { DecodeError } from './errors';
 import type { RecordLayout } from './layout';
-import { decodeMetadata, decodeTrailer, TRAILER_SIZE, type FileMetadata } from './meta';
+import { decodeMetadata, decodeTrailer, TRAILER_SIZE, type FileMetadata, type Trailer } from './meta';
 import { readSlot, type StatValue, type TypeInfo } from './types';
 
 /**
@@ -185,14 +185,35 @@ function confirmedOnly(accepted: ReadonlyArray<DecodedRecord | undefined>, accep
  */
 export function readStableFile(readAt: ReadAt, size: number, options: StableReadOptions = {}): StableRead & { layout: RecordLayout[]; metadata: FileMetadata | undefined } {
   checkMaxCopies(options.maxCopies);
-  const tail = size > TRAILER_SIZE ? readAt(size - TRAILER_SIZE, TRAILER_SIZE) : undefined;
+  const tail = readTrailerBytes(readAt, size);
   const first = readAt(0, size);
   checkVersion(first, options.path); // before the trailer, whose checks come second (SPEC.md §14.2)
-  // A file that changed size between the two reads is judged by its copy alone.
-  const trailer = (tail !== undefined && first.length === size ? decodeTrailer(tail, size, options.path) : decodeTrailer(first, first.length, options.path)) ?? null;
+  const trailer = trailerForCopy(tail, first, size, options.path);
   const layout = decodeLayout(first, { ...options, trailer });
   const metadata = decodeMetadata(first, options.path, trailer);
   return { ...readStableRecords(readAt, layout, options, first), layout, metadata };
+}
+
+/**
+ * The last `TRAILER_SIZE` bytes of a file of `size` bytes, read on their own (SPEC.md §14.5: a
+ * reader of copies reads the trailer before the records), or undefined for a file too small to
+ * have one. Pass them to `decodeTrailer(bytes, size)`.
+ */
+export function readTrailerBytes(readAt: ReadAt, size: number): Uint8Array | undefined {
+  if (size <= TRAILER_SIZE) return undefined;
+  const tail = readAt(size - TRAILER_SIZE, TRAILER_SIZE);
+  return tail.length === TRAILER_SIZE ? tail : undefined;
+}
+
+/**
+ * The trailer to walk `first`, a copy of a whole file of `size` bytes made after `tail` was read
+ * (`readTrailerBytes`), by: the one of `tail`, or null for a file without metadata. A file that
+ * changed size between the two reads is judged by its copy alone. Throws `DecodeError` for a
+ * trailer that cannot be right.
+ */
+export function trailerForCopy(tail: Uint8Array | undefined, first: Uint8Array, size: number, path?: string): Trailer | null {
+  const trailer = tail !== undefined && first.length === size ? decodeTrailer(tail, size, path) : decodeTrailer(first, first.length, path);
+  return trailer ?? null;
 }
 
 function checkMaxCopies(value: number | undefined): number {
