@@ -1,6 +1,8 @@
 import { promises as fs } from 'node:fs';
 
-import type { DecodedRecord, StatValue } from '@mmstats/format';
+import { DecodeError, type DecodedRecord, type StatValue } from '@mmstats/format';
+
+import type { ReadError } from '../errors';
 
 import { ReplacedFileError } from '../read/confine';
 import { PID_SUFFIX, toProcessId } from '../read/liveness';
@@ -60,7 +62,7 @@ export async function collectFiles(scope: StatsScope, pattern?: string): Promise
     if (snapshot.error) {
       const cause = snapshot.error.cause;
       if ((cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') continue;
-      const error = cause instanceof ReplacedFileError ? cause.message : withoutFileName(snapshot.error.message, file);
+      const error = cause instanceof ReplacedFileError ? cause.message : skipReason(snapshot.error, file);
       skipped.push({ file, error });
     } else {
       const unstable = snapshot.unstable.map((record) => record.label);
@@ -84,6 +86,26 @@ export function pidOf(records: readonly DecodedRecord[]): number | undefined {
  */
 export function unstableReason(labels: readonly string[]): string {
   return `${labels.length === 1 ? 'record' : 'records'} ${quoteLabels(labels)} left out: changed between every two reads`;
+}
+
+/** The reason given for a file without an mmstats header. */
+export const NO_HEADER = 'not an mmstats file: no mmstats header (the version byte 0x01 and a valid first record), so none of its bytes are shown';
+
+/**
+ * Why a file was skipped, for clients and the log. A file without an mmstats header (SPEC.md §3:
+ * the version byte 0x01, then the end marker or a whole valid first record) may be anyone's file
+ * that a pattern happened to match: nothing of its bytes is quoted, not even its first byte. A
+ * file with a header is a stats file, and the decoder's reason (which may quote a label or a
+ * type signature) helps whoever looks after it.
+ */
+export function skipReason(error: DecodeError | ReadError, file: string): string {
+  if (error instanceof DecodeError && !hasHeader(error)) return NO_HEADER;
+  return withoutFileName(error.message, file);
+}
+
+/** Whether the file of a decode error had a header: the error lies past the first record. */
+function hasHeader(error: DecodeError): boolean {
+  return error.recordIndex !== undefined && error.recordIndex > 0;
 }
 
 /** An error message without the `<file>: ` the reader put in front (the API shows the file apart). */
