@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 
+import { sharedStatsReader } from '../../src/read/snapshot';
 import { NO_HEADER } from '../../src/web/collect';
 import { startWebServer, type WebServer } from '../../src/web/server';
 import { makeTempDir, removeTempDir, writeStatsFile } from '../util';
@@ -105,9 +106,18 @@ describe('mmstats web: JSON API against real writer processes', () => {
     expect(proto.text).toBe('{\n  "__proto__": [\n    1\n  ]\n}\n');
   });
 
-  test('GET /files/ and /files/<glob>: names relative to the stats directory', async () => {
-    const all = (await getJson('/files/')).body;
-    expect(all.files).toEqual([...writers.map(jobFile), 'odd.mmstats'].sort());
+  test('GET /files/ and /files/<glob>: names relative to the stats directory, listed without reading a file', async () => {
+    const fresh = path.join(dir, 'fresh.mmstats');
+    writeStatsFile(dir, 'fresh.mmstats', [{ label: 'fresh', signature: 'Q', buffered: true, initial: 1 }]);
+    try {
+      const layoutsBefore = sharedStatsReader().cache.files;
+      const all = (await getJson('/files/')).body;
+      expect(all).toEqual({ files: ['broken.mmstats', 'fresh.mmstats', ...writers.map(jobFile), 'odd.mmstats'].sort(), skipped: [] });
+      // Reading a file keeps its layout: none was read.
+      expect(sharedStatsReader().cache.files).toBe(layoutsBefore);
+    } finally {
+      fs.rmSync(fresh);
+    }
     expect((await getJson('/files/jobs-*')).body.files).toEqual(writers.map(jobFile).sort());
     expect((await getJson('/files/?glob=odd.*')).body.files).toEqual(['odd.mmstats']);
   });
