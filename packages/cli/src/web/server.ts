@@ -12,7 +12,7 @@ import { OPENMETRICS_FORMAT, prefersOpenMetrics, renderExposition, TEXT_FORMAT }
 import { Query } from './query';
 import { BusyError, RequestGate } from './request-gate';
 import { checkRequestPattern, selectScopedFiles, type StatsScope } from './scope';
-import { SharedRead } from './shared-read';
+import { AnswerMemo, SharedRead } from './shared-read';
 
 /** Options of `startWebServer`. */
 export interface WebServerOptions {
@@ -95,7 +95,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     return collection;
   });
   const gate = new RequestGate(options.maxActive ?? DEFAULT_MAX_ACTIVE, options.maxWaiting ?? DEFAULT_MAX_WAITING);
-  const context: Context = { scope: options.scope, assets, problems, loopbackOnly, read, gate };
+  const context: Context = { scope: options.scope, assets, problems, loopbackOnly, read, gate, answers: new AnswerMemo() };
   const server = http.createServer((request, response) => {
     handle(request, response, context).catch((err: unknown) => {
       // Keyed by the error alone: the URL is the client's to vary.
@@ -132,6 +132,8 @@ interface Context {
   readonly loopbackOnly: boolean;
   /** The files of the scope, read once for all requests that arrive while a read is under way. */
   readonly read: SharedRead<Collection>;
+  /** Answers rendered from the current read, for requests that share it. */
+  readonly answers: AnswerMemo<Collection, Answer>;
   readonly gate: RequestGate;
 }
 
@@ -171,43 +173,63 @@ async function handle(request: http.IncomingMessage, response: http.ServerRespon
 /** Answers a data route (JSON API, snapshot, metrics). */
 async function serveData(route: Route, url: URL, request: http.IncomingMessage, response: http.ServerResponse, context: Context): Promise<void> {
   const head = request.method === 'HEAD';
-  switch (route.name) {
-      case 'stats-index': {
-        const query = Query.parse(url.searchParams, ['glob']);
-        const collection = await collect(context, query.pattern());
-        return sendData(response, statsIndex(collection), collection, head);
-      }
-      case 'stats': {
-        const query = Query.parse(url.searchParams, ['exact', 'aggr', 'glob']);
-        const options = { prefix: route.argument, exact: query.flag('exact'), aggregation: query.aggregation() };
-        const collection = await collect(context, query.pattern());
-        return sendData(response, statsByPrefix(collection, options), collection, head);
-      }
-      case 'files': {
-        const query = Query.parse(url.searchParams, route.argument === undefined ? ['glob'] : []);
-        const pattern = route.argument === undefined ? query.pattern() : checkRequestPattern(route.argument);
-        // Names only: listing reads no file.
-        const selection = await selectScopedFiles(context.scope, pattern);
-        const listed: Collection = { files: [], skipped: [] };
-        return sendData(response, filesIndex(selection?.files ?? []), listed, head);
-      }
-      case 'snapshot': {
-        const query = Query.parse(url.searchParams, ['glob']);
-        const pattern = query.pattern();
-        const collection = await collect(context, pattern);
-        const where = { directory: context.scope.directory, pattern: pattern ?? context.scope.pattern };
-        return sendData(response, snapshotJson(collection, where, Date.now() / 1000), collection, head);
-      }
-      case 'metrics': {
-        const query = Query.parse(url.searchParams, ['aggregate', 'strings', 'glob']);
-        const sum = query.choice('aggregate', ['sum'] as const) === 'sum';
-        const strings = query.flag('strings');
-        const collection = await collect(context, query.pattern());
-        const openMetrics = prefersOpenMetrics(request.headers.accept);
-        const body = renderExposition(collection.files, { openMetrics, sum, strings });
-        return send(response, 200, openMetrics ? OPENMETRICS_FORMAT : TEXT_FORMAT, Buffer.from(body), head, dataHeaders(collection));
-      }
+  if (route.name === 'files') {
+    const query = Query.parse(url.searchParams, route.argument === undefined ? ['glob'] : []);
+    const pattern = route.argument === undefined ? query.pattern() : checkRequestPattern(route.argument);
+    // Names only: listing reads no file.
+    const selection = await selectScopedFiles(context.scope, pattern);
+    return sendData(response, filesIndex(selection?.files ?? []), { files: [], skipped: [] }, head);
   }
+  const openMetrics = route.name === 'metrics' && prefersOpenMetrics(request.headers.accept);
+  const shared = await context.read.get();
+  // Requests that share a read and ask the same thing share the answer too: a crowd of scrapers
+  // costs one rendering, not one each.
+  const key = `${route.name}\0${'argument' in route ? route.argument : ''}\0${url.search}\0${openMetrics}`;
+  const answer = context.answers.get(shared, key, () => render(route, url, shared, openMetrics, context.scope));
+  send(response, 200, answer.contentType, answer.body, head, answer.headers);
+}
+
+/** A data route's answer, ready to send. */
+interface Answer {
+  readonly contentType: string;
+  readonly body: Buffer;
+  readonly headers: Record<string, string>;
+}
+
+/** Renders a data route from one read of the files. Throws `BadRequestError` for bad parameters. */
+function render(route: Exclude<Route, { name: 'files' }>, url: URL, shared: Collection, openMetrics: boolean, scope: StatsScope): Answer {
+  switch (route.name) {
+    case 'stats-index': {
+      const query = Query.parse(url.searchParams, ['glob']);
+      const collection = narrowCollection(shared, query.pattern());
+      return jsonAnswer(statsIndex(collection), collection);
+    }
+    case 'stats': {
+      const query = Query.parse(url.searchParams, ['exact', 'aggr', 'glob']);
+      const options = { prefix: route.argument, exact: query.flag('exact'), aggregation: query.aggregation() };
+      const collection = narrowCollection(shared, query.pattern());
+      return jsonAnswer(statsByPrefix(collection, options), collection);
+    }
+    case 'snapshot': {
+      const query = Query.parse(url.searchParams, ['glob']);
+      const pattern = query.pattern();
+      const collection = narrowCollection(shared, pattern);
+      const where = { directory: scope.directory, pattern: pattern ?? scope.pattern };
+      return jsonAnswer(snapshotJson(collection, where, Date.now() / 1000), collection);
+    }
+    case 'metrics': {
+      const query = Query.parse(url.searchParams, ['aggregate', 'strings', 'glob']);
+      const sum = query.choice('aggregate', ['sum'] as const) === 'sum';
+      const strings = query.flag('strings');
+      const collection = narrowCollection(shared, query.pattern());
+      const body = renderExposition(collection.files, { openMetrics, sum, strings });
+      return { contentType: openMetrics ? OPENMETRICS_FORMAT : TEXT_FORMAT, body: Buffer.from(body), headers: dataHeaders(collection) };
+    }
+  }
+}
+
+function jsonAnswer(body: JsonValue, collection: Collection): Answer {
+  return { contentType: 'application/json; charset=utf-8', body: Buffer.from(stringifyJson(body) + '\n'), headers: dataHeaders(collection) };
 }
 
 type Route = { name: 'stats-index' | 'snapshot' | 'metrics' } | { name: 'stats'; argument: string } | { name: 'files'; argument?: string };
@@ -229,11 +251,6 @@ function decodePath(text: string): string {
   } catch {
     throw new BadRequestError(`bad percent-encoding in ${JSON.stringify(text)}`);
   }
-}
-
-/** The files a request's pattern selects, from the read shared with the other requests. */
-async function collect(context: Context, pattern: string | undefined): Promise<Collection> {
-  return narrowCollection(await context.read.get(), pattern);
 }
 
 /**

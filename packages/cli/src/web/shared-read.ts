@@ -22,3 +22,28 @@ export class SharedRead<T> {
     return this.pending;
   }
 }
+
+/** Default of `AnswerMemo`'s capacity: different answers kept per read. */
+export const DEFAULT_ANSWERS_PER_READ = 16;
+
+/**
+ * Answers computed from one read, kept as long as the read itself is referenced (a `WeakMap`
+ * keyed by it), at most `capacity` per read: requests choose the keys, and a request for yet
+ * another answer is then computed without being kept.
+ */
+export class AnswerMemo<R extends object, A> {
+  private readonly byRead = new WeakMap<R, Map<string, A>>();
+
+  constructor(private readonly capacity = DEFAULT_ANSWERS_PER_READ) {}
+
+  /** The answer kept for `read` and `key`, else `compute()` (kept if there is room). */
+  get(read: R, key: string, compute: () => A): A {
+    let answers = this.byRead.get(read);
+    if (answers === undefined) this.byRead.set(read, (answers = new Map()));
+    const kept = answers.get(key);
+    if (kept !== undefined) return kept;
+    const answer = compute();
+    if (answers.size < this.capacity) answers.set(key, answer);
+    return answer;
+  }
+}

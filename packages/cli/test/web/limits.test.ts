@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import { collectFiles } from '../../src/web/collect';
 import { BusyError, RequestGate } from '../../src/web/request-gate';
 import { startWebServer } from '../../src/web/server';
-import { SharedRead } from '../../src/web/shared-read';
+import { AnswerMemo, SharedRead } from '../../src/web/shared-read';
 import { double, useTempDir, writeStatsFile } from '../util';
 import { eventually } from './helpers';
 
@@ -44,6 +44,18 @@ describe('SharedRead', () => {
     });
     await expect(shared.get()).rejects.toThrow('disk on fire');
     expect(await shared.get()).toBe(2);
+  });
+});
+
+describe('AnswerMemo', () => {
+  test('one answer per read and key; another read computes afresh; past its capacity nothing more is kept', () => {
+    const memo = new AnswerMemo<object, string>(2);
+    const first = {};
+    let computed = 0;
+    const answer = (read: object, key: string) => memo.get(read, key, () => `${key} #${++computed}`);
+    expect([answer(first, 'a'), answer(first, 'a'), answer(first, 'b')]).toEqual(['a #1', 'a #1', 'b #2']);
+    expect(answer({}, 'a')).toBe('a #3');
+    expect([answer(first, 'c'), answer(first, 'c')]).toEqual(['c #4', 'c #5']);
   });
 });
 
