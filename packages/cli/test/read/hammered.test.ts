@@ -122,8 +122,9 @@ test('the poll sampler keeps the file, with the previous value of a field caught
   const sampler = new Sampler({ labels: ['hot', 'cold.after'] });
   let carried = 0;
   let previousHot: number | undefined;
-  for (let i = 0; i < 300; i++) {
-    const sample = await sampler.sample([{ file: 'hammered.mmstats', path: file }], i);
+  let time = 0;
+  await untilUnstable(async () => {
+    const sample = await sampler.sample([{ file: 'hammered.mmstats', path: file }], time++);
     expect(sample.errors).toEqual([]);
     expect(sample.files).toHaveLength(1);
     const [one] = sample.files;
@@ -137,8 +138,8 @@ test('the poll sampler keeps the file, with the previous value of a field caught
       expect(hot).toBeGreaterThanOrEqual(previousHot ?? 0);
       previousHot = hot;
     }
-  }
-  expect(carried).toBeGreaterThan(0);
+    return carried > 0;
+  });
 });
 
 test('poll shows the hot counter as unknown when it was caught changing, never as a growth of 0, and says so once', async () => {
