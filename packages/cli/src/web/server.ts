@@ -38,10 +38,10 @@ export interface WebServerOptions {
 }
 
 /** Default of `WebServerOptions.maxActive`. */
-export const DEFAULT_MAX_ACTIVE = 4;
+export const DEFAULT_MAX_ACTIVE = 32;
 
 /** Default of `WebServerOptions.maxWaiting`. */
-export const DEFAULT_MAX_WAITING = 64;
+export const DEFAULT_MAX_WAITING = 32;
 
 /** Seconds a client told 503 (too many requests at once) is asked to wait. */
 export const RETRY_AFTER_SECONDS = 1;
