@@ -45,7 +45,7 @@ export { temporaryFileName, parseTemporaryFileName, couldBeUnfinishedStatsFile }
 export type { TemporaryName } from './temporary-name';
 
 // The read protocol of our tools (SPEC.md §8.3): values confirmed by two identical copies
-export { readStableFile, readStableRecords, DEFAULT_MAX_COPIES } from './stable';
+export { readStableFile, readStableRecords, DEFAULT_MAX_COPIES, DEFAULT_PATIENT_COPIES } from './stable';
 export type { ReadAt, StableRead, StableReadOptions } from './stable';
 
 // What a file records about its writer, and the /proc texts tools compare it with (SPEC.md §10)
