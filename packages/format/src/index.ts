@@ -36,7 +36,7 @@ export { layoutRecords, layoutRecord, writeRecords, writeRecord, encodeFile } fr
 export type { RecordSpec, EncodeOptions, FilePlan } from './encode';
 
 // Decoding (readers)
-export { decodeLayout, decodeFile, readValue, toDataView, DEFAULT_MAX_RECORDS } from './decode';
+export { checkVersion, decodeLayout, decodeFile, readValue, toDataView, DEFAULT_MAX_RECORDS } from './decode';
 export type { DecodeOptions, DecodedRecord } from './decode';
 export { safeJsonString } from './quote';
 
@@ -45,8 +45,8 @@ export { temporaryFileName, parseTemporaryFileName, couldBeUnfinishedStatsFile }
 export type { TemporaryName } from './temporary-name';
 
 // The read protocol of our tools (SPEC.md §8.3): values confirmed by two identical copies
-export { readStableFile, readStableRecords, readTrailerBytes, trailerForCopy, DEFAULT_MAX_COPIES } from './stable';
-export type { ReadAt, StableRead, StableReadOptions } from './stable';
+export { readStableFile, readStableRecords, readTrailerBytes, trailerForCopy, decodeCopy, DEFAULT_MAX_COPIES, DEFAULT_PATIENT_COPIES } from './stable';
+export type { ReadAt, StableRead, StableReadOptions, DecodedCopy } from './stable';
 
 // Metadata and records added at run time (SPEC.md §14)
 export {

@@ -18,6 +18,9 @@ export type ReadAt = (offset: number, length: number) => Uint8Array;
 /** Default of `StableReadOptions.maxCopies`. */
 export const DEFAULT_MAX_COPIES = 16;
 
+/** Default of `StableReadOptions.patientCopies`. */
+export const DEFAULT_PATIENT_COPIES = 4096;
+
 /** Options of `readStableRecords` and `readStableFile`. */
 export interface StableReadOptions extends DecodeOptions {
   /**
@@ -25,6 +28,15 @@ export interface StableReadOptions extends DecodeOptions {
    * At least 2. Defaults to 16.
    */
   readonly maxCopies?: number;
+  /**
+   * Copies made afterwards of each record still unstable, that record alone (its write-buffer
+   * byte and slots, a few bytes), until two successive copies agree, at most this many for the
+   * whole read. A value written in a tight loop can only be confirmed while its writer is not
+   * running between two copies (descheduled, or taken by an interrupt): many small copies spread
+   * over a few milliseconds catch such a moment on most reads. 0 turns this off. Defaults to
+   * `DEFAULT_PATIENT_COPIES`.
+   */
+  readonly patientCopies?: number;
 }
 
 /** What a stable read found. */
@@ -91,8 +103,9 @@ function decodeSlots(copy: Copy, record: RecordLayout): StatValue[] {
  * Reads the current values of `records` (layouts decoded earlier from the same file) through
  * `readAt`, by the stable read protocol of SPEC.md §8.3: each record's current slot is accepted
  * only when a later copy holds the same bytes at the same place; records that still differ are
- * copied again (only they), up to `maxCopies` copies. Records that never agree are returned in
- * `unstable`, never with a value. `first` is an earlier copy of the whole file, when the caller
+ * copied again (only they), up to `maxCopies` copies, then each one still changing alone, up to
+ * `patientCopies` more copies in all. Records that never agree are returned in `unstable`, never
+ * with a value. `first` is an earlier copy of the whole file, when the caller
  * has one (it counts as the first copy). A returned record decodes its `slots` on first use,
  * from the copy its value came from.
  *
@@ -105,6 +118,7 @@ export function readStableRecords(
   first?: Uint8Array,
 ): StableRead {
   const maxCopies = checkMaxCopies(options.maxCopies);
+  const patientCopies = checkPatientCopies(options.patientCopies);
   const count = records.length;
   const accepted = new Array<DecodedRecord | undefined>(count);
   // Indices of the records not yet accepted; undefined while that is all of them.
@@ -123,6 +137,11 @@ export function readStableRecords(
     if (previous === undefined) checkWriteIndexes(copy, records, pending, options);
     else pending = confirm(previous, copy, records, pending, accepted, options);
     previous = copy;
+  }
+  if (pending !== undefined && pending.length > 0 && previous !== undefined) {
+    const patient = confirmPatiently(readAt, records, pending, accepted, patientCopies, options);
+    pending = patient.pending;
+    copies += patient.copies;
   }
   const unstable = pending === undefined ? records.slice() : pending.map((i) => records[i]);
   const acceptedCount = count - unstable.length;
@@ -170,6 +189,37 @@ function confirm(
   return changed;
 }
 
+/**
+ * Step 5 of SPEC.md §8.3: copies each `pending` record alone, again and again, until two
+ * successive copies agree (then it goes into `accepted`) or `budget` copies were made in all.
+ * Returns the records still pending and the copies made.
+ */
+function confirmPatiently(
+  readAt: ReadAt,
+  records: readonly RecordLayout[],
+  pending: readonly number[],
+  accepted: Array<DecodedRecord | undefined>,
+  budget: number,
+  options: DecodeOptions,
+): { pending: number[]; copies: number } {
+  const still: number[] = [];
+  let copies = 0;
+  for (const i of pending) {
+    const alone = [i];
+    let earlier: Copy | undefined;
+    let confirmed = false;
+    while (!confirmed && copies < budget) {
+      const later = copySpan(readAt, records, alone, options);
+      copies++;
+      if (earlier === undefined) checkWriteIndexes(later, records, alone, options);
+      else confirmed = confirm(earlier, later, records, alone, accepted, options).length === 0;
+      earlier = later;
+    }
+    if (!confirmed) still.push(i);
+  }
+  return { pending: still, copies };
+}
+
 function confirmedOnly(accepted: ReadonlyArray<DecodedRecord | undefined>, acceptedCount: number): DecodedRecord[] {
   const confirmed = new Array<DecodedRecord>(acceptedCount);
   let k = 0;
@@ -185,13 +235,31 @@ function confirmedOnly(accepted: ReadonlyArray<DecodedRecord | undefined>, accep
  */
 export function readStableFile(readAt: ReadAt, size: number, options: StableReadOptions = {}): StableRead & { layout: RecordLayout[]; metadata: FileMetadata | undefined } {
   checkMaxCopies(options.maxCopies);
+  checkPatientCopies(options.patientCopies);
   const tail = readTrailerBytes(readAt, size);
   const first = readAt(0, size);
-  checkVersion(first, options.path); // before the trailer, whose checks come second (SPEC.md §14.2)
+  const { layout, metadata } = decodeCopy(first, tail, size, options);
+  return { ...readStableRecords(readAt, layout, options, first), layout, metadata };
+}
+
+/** What `decodeCopy` finds in a copy of a whole file. */
+export interface DecodedCopy {
+  readonly layout: RecordLayout[];
+  readonly metadata: FileMetadata | undefined;
+  /** The trailer the records were walked by, or null for a file without metadata. */
+  readonly trailer: Trailer | null;
+}
+
+/**
+ * Decodes `first`, a copy of a whole file of `size` bytes made after its trailer `tail` was read
+ * (`readTrailerBytes`), in the order of checks of SPEC.md §14.2: the version byte, the trailer,
+ * the records (up to the trailer's records end), the metadata entries. Throws `DecodeError`.
+ */
+export function decodeCopy(first: Uint8Array, tail: Uint8Array | undefined, size: number, options: DecodeOptions = {}): DecodedCopy {
+  checkVersion(first, options.path);
   const trailer = trailerForCopy(tail, first, size, options.path);
   const layout = decodeLayout(first, { ...options, trailer });
-  const metadata = decodeMetadata(first, options.path, trailer);
-  return { ...readStableRecords(readAt, layout, options, first), layout, metadata };
+  return { layout, metadata: decodeMetadata(first, options.path, trailer), trailer };
 }
 
 /**
@@ -214,6 +282,12 @@ export function readTrailerBytes(readAt: ReadAt, size: number): Uint8Array | und
 export function trailerForCopy(tail: Uint8Array | undefined, first: Uint8Array, size: number, path?: string): Trailer | null {
   const trailer = tail !== undefined && first.length === size ? decodeTrailer(tail, size, path) : decodeTrailer(first, first.length, path);
   return trailer ?? null;
+}
+
+function checkPatientCopies(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_PATIENT_COPIES;
+  if (!Number.isInteger(value) || value < 0) throw new RangeError(`patientCopies must be a whole number of at least 0, got ${String(value)}`);
+  return value;
 }
 
 function checkMaxCopies(value: number | undefined): number {

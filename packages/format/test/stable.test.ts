@@ -3,6 +3,7 @@
 // packages/cli/test/read/stable-stress.test.ts.
 import {
   DEFAULT_MAX_COPIES,
+  DEFAULT_PATIENT_COPIES,
   TRAILER_SIZE,
   decodeFile,
   decodeLayout,
@@ -140,17 +141,42 @@ describe('readStableFile', () => {
   it('reports a record that changes between every two copies instead of giving a value', () => {
     let value = 0;
     const { file, reads, readAt } = simulatedFile((f) => publishLoadTwice(f, (value += 2)));
-    const read = readStableFile(readAt, file.length, { maxCopies: 5 });
+    const read = readStableFile(readAt, file.length, { maxCopies: 5, patientCopies: 0 });
     expect(read.unstable.map((r) => r.label)).toEqual(['load']);
     expect(read.records.map((r) => r.label)).toEqual(['hits', 'name', 'up']);
     expect(read.copies).toBe(5);
     expect(reads).toHaveLength(5);
   });
 
-  it('makes at most DEFAULT_MAX_COPIES reads by default', () => {
+  it('makes at most DEFAULT_MAX_COPIES reads, then DEFAULT_PATIENT_COPIES of the record still changing alone', () => {
     const { file, reads, readAt } = simulatedFile((f, n) => publishLoadTwice(f, n * 2));
-    expect(readStableFile(readAt, file.length).unstable).toHaveLength(1);
-    expect(reads).toHaveLength(DEFAULT_MAX_COPIES);
+    const read = readStableFile(readAt, file.length);
+    expect(read.unstable.map((r) => r.label)).toEqual(['load']);
+    expect(read.copies).toBe(DEFAULT_MAX_COPIES + DEFAULT_PATIENT_COPIES);
+    expect(reads).toHaveLength(DEFAULT_MAX_COPIES + DEFAULT_PATIENT_COPIES);
+    // Its write-buffer byte and two slots: a few bytes per copy.
+    const alone = [LOAD.writeIndex, 0x1b - LOAD.writeIndex];
+    expect(reads.slice(DEFAULT_MAX_COPIES).every((read) => read[0] === alone[0] && read[1] === alone[1])).toBe(true);
+  });
+
+  it('confirms a value that stops changing while it is copied alone, after the copies of the whole span ran out', () => {
+    // A writer that publishes between every two reads, then pauses (descheduled) for two reads.
+    const { file, readAt } = simulatedFile((f, n) => {
+      if (n < 100 || n > 101) publishLoadTwice(f, n * 2);
+    });
+    const read = readStableFile(readAt, file.length, { maxCopies: 16 });
+    expect(read.unstable).toEqual([]);
+    expect(values(read.records)).toEqual({ load: 198, hits: 5, name: 'hi', up: true });
+    expect(read.copies).toBe(101);
+    const without = simulatedFile((f, n) => {
+      if (n < 100 || n > 101) publishLoadTwice(f, n * 2);
+    });
+    expect(readStableFile(without.readAt, without.file.length, { patientCopies: 0 }).unstable.map((r) => r.label)).toEqual(['load']);
+  });
+
+  it('refuses patientCopies below 0', () => {
+    const { file, readAt } = simulatedFile();
+    expect(() => readStableFile(readAt, file.length, { patientCopies: -1 })).toThrow(RangeError);
   });
 
   it('ignores stale bytes after the NUL of a string changing between copies', () => {

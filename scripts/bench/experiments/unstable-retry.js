@@ -4,26 +4,12 @@
 // readStableFile that leaves it unstable, the record is copied again on its own, twice back to
 // back with two tiny preads (readStableRecords with maxCopies 2), up to TRIES times.
 // Usage: node scripts/bench/experiments/unstable-retry.js [reads=3000] [tries=8] (after `npx tsc -b`)
-const { spawn } = require('node:child_process');
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
 const { readStableFile, readStableRecords } = require('../../../packages/format');
+const { withHammeredFile } = require('../lib/processes');
 
 const READS = Number(process.argv[2] ?? 3000);
 const TRIES = Number(process.argv[3] ?? 8);
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mmstats-retry-'));
-const writer = spawn(process.execPath, [path.join(__dirname, '../../../packages/cli/test/fixtures/hammer-writer.js'), dir], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-writer.stdout.once('data', (chunk) => {
-  const file = JSON.parse(String(chunk).split('\n')[0]).file;
-  const fd = fs.openSync(file, 'r');
-  const size = fs.fstatSync(fd).size;
-  const readAt = (offset, length) => {
-    const bytes = Buffer.allocUnsafe(length);
-    return bytes.subarray(0, fs.readSync(fd, bytes, 0, length, offset));
-  };
+withHammeredFile((readAt, size) => {
   let unstable = 0;
   let recovered = 0;
   for (let i = 0; i < READS; i++) {
@@ -37,8 +23,5 @@ writer.stdout.once('data', (chunk) => {
       }
     }
   }
-  fs.closeSync(fd);
   process.stdout.write(JSON.stringify({ reads: READS, unstable, recovered, tries: TRIES }) + '\n');
-  writer.kill('SIGKILL');
-  fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -64,4 +64,37 @@ function timeCommand(command, args, env = process.env) {
   });
 }
 
-module.exports = { REPO, MMSTATS, startWriters, blockWriters, stopWriters, timeCommand, waitForLine };
+/**
+ * Starts the writer that increments one counter in a tight loop (the tests' hammer-writer.js) in
+ * a new temp directory and calls `use` with its file open for reading: `readAt` (one pread per
+ * call, a fresh copy each time), the file's size and the writer's pid. Stops the writer and removes the directory
+ * once `use` returns (or the promise it returns settles).
+ */
+function withHammeredFile(use) {
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const dir = fs.mkdtempSync(join(os.tmpdir(), 'mmstats-hammered-'));
+  const writer = spawn(process.execPath, [join(REPO, 'packages/cli/test/fixtures/hammer-writer.js'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  writer.stdout.once('data', (chunk) => {
+    const file = JSON.parse(String(chunk).split('\n')[0]).file;
+    const fd = fs.openSync(file, 'r');
+    const readAt = (offset, length) => {
+      const bytes = Buffer.allocUnsafe(length);
+      return bytes.subarray(0, fs.readSync(fd, bytes, 0, length, offset));
+    };
+    const done = () => {
+      fs.closeSync(fd);
+      writer.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+    };
+    Promise.resolve()
+      .then(() => use(readAt, fs.fstatSync(fd).size, writer.pid))
+      .finally(done)
+      .catch((err) => {
+        console.error(err);
+        process.exitCode = 1;
+      });
+  });
+}
+
+module.exports = { REPO, MMSTATS, startWriters, blockWriters, stopWriters, timeCommand, waitForLine, withHammeredFile };

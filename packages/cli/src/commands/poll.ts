@@ -6,8 +6,9 @@ import { fileArguments, lastOf, withFileSelection, withJson } from '../options';
 import { selectFiles } from '../read/files';
 import { computeTick, missingLabels, Sampler, type PollMode, type Sample } from '../read/poller';
 import { escapeControls } from '../render/escape';
+import { OnceLog } from '../render/once-log';
 import { quoteLabel } from '../render/labels';
-import { formatCell, growWidths, renderHeader, renderLine, renderTickJson } from '../render/table';
+import { formatCell, growWidths, renderHeader, renderLine, renderTickJson, UNKNOWN_CELL } from '../render/table';
 
 /** How often the header repeats when standard output is not a terminal (or its height is unknown). */
 export const DEFAULT_HEADER_EVERY = 21;
@@ -78,8 +79,11 @@ export async function runPoll(options: PollOptions, io: Io): Promise<number> {
       };
     });
 
+  // Every line for standard error goes through here: file names and labels come from other
+  // processes, and a control character among them must not drive the terminal or forge a line.
+  const warn = (text: string) => io.stderr(escapeControls(text) + '\n');
+  const once = new OnceLog(io.stderr, 'mmstats: more problems than can be listed; further ones are not reported\n');
   try {
-    const reported = new Set<string>();
     let previous: Sample | undefined;
     let widths: number[] | undefined;
     let next = now();
@@ -94,31 +98,28 @@ export async function runPoll(options: PollOptions, io: Io): Promise<number> {
       const selection = await selectFiles(files, io.env, io.cwd);
       const sample = await sampler.sample(selection.files, now());
       if (stopped) break;
-      // Each problem once: a broken file would otherwise repeat its error every row.
-      const problems = row === 0 ? [...selection.errors, ...sample.errors] : sample.errors;
+      // Each problem once: a broken file would otherwise repeat its error every row. A file named
+      // but missing is a problem at the first row; later, a file missing has gone away.
+      const problems = row === 0 ? [...selection.errors, ...sample.missing, ...sample.errors] : sample.errors;
       for (const error of problems) {
         const text = describeError(error, options.verbose);
-        if (!reported.has(text)) io.stderr(text);
-        reported.add(text);
+        once.report(text, text);
       }
-      for (const text of unstableNotices(sample)) {
-        if (!reported.has(text)) io.stderr(text);
-        reported.add(text);
-      }
+      for (const [key, text] of unstableNotices(sample)) once.report(key, text);
       if (row === 0) {
         const failure = firstRowFailure(sample, labels, headers, options, selection.searched, problems.length > 0);
-        if (failure) {
-          io.stderr(failure);
+        if (failure !== undefined) {
+          if (failure !== '') warn(failure);
           return 1;
         }
       }
       const tick = computeTick(previous, sample, labels, mode);
-      for (const file of tick.gone) io.stderr(`mmstats: ${file} went away\n`);
+      for (const file of tick.gone) warn(`mmstats: ${file} went away`);
       if (options.json) {
         io.stdout(renderTickJson(tick, headers));
       } else {
         const texts = [...tick.cells.map(formatCell), String(tick.files)];
-        const columns = [...headers, 'files'];
+        const columns = [...headers.map(escapeControls), 'files'];
         widths = growWidths(widths, columns, texts);
         if (row === 0 || (headerEvery > 0 && row % headerEvery === 0)) io.stdout(renderHeader(columns, widths, bold));
         io.stdout(renderLine(texts, widths));
@@ -132,22 +133,24 @@ export async function runPoll(options: PollOptions, io: Io): Promise<number> {
 }
 
 /**
- * One line per file and label that no two copies agreed on in `sample`: what the row used
- * instead (the file's previous value, or nothing when it has none).
+ * One notice per file and label that no two copies agreed on in `sample`, keyed by file and label
+ * (so it is printed once, however often the value flips between stable and not).
  */
-function unstableNotices(sample: Sample): string[] {
-  const notices: string[] = [];
+function unstableNotices(sample: Sample): Array<[string, string]> {
+  const notices: Array<[string, string]> = [];
   for (const file of sample.files) {
     for (const label of file.unstable) {
-      const kept = file.values.has(label);
-      const used = kept ? 'its previous value is used' : 'left out of the row';
-      notices.push(escapeControls(`mmstats: ${file.file}: ${quoteLabel(label)} changed between every two reads: ${used} (reported once)`) + '\n');
+      const text = `mmstats: ${file.file}: ${quoteLabel(label)} changed between every two reads: shown as ${UNKNOWN_CELL} (reported once)`;
+      notices.push([`${file.path}\0${label}`, escapeControls(text) + '\n']);
     }
   }
   return notices;
 }
 
-/** Why the first row cannot be shown (no file counted, or fields no file has), or undefined. */
+/**
+ * Why the first row cannot be shown (no file counted, or fields no file has), or undefined. The
+ * empty string when no file counted and the errors already printed say why.
+ */
 function firstRowFailure(
   sample: Sample,
   labels: readonly string[],
@@ -159,7 +162,7 @@ function firstRowFailure(
   if (sample.files.length === 0) {
     const filter = options.filter?.length ? ` with a label starting with ${options.filter.map(quoteLabel).join(' or ')}` : '';
     const where = searched ?? (options.files ?? []).join(' ');
-    return reportedErrors && !filter ? undefined : `mmstats: no mmstats files${filter} found (searched ${where})\n`;
+    return reportedErrors && !filter ? '' : `mmstats: no mmstats files${filter} found (searched ${where})`;
   }
   const missing = missingLabels(sample, labels);
   if (missing.length === 0) return undefined;
@@ -168,7 +171,7 @@ function firstRowFailure(
   const shown = sample.files.slice(0, 5).map((file) => file.file);
   const more = sample.files.length > shown.length ? `, and ${sample.files.length - shown.length} more` : '';
   const count = sample.files.length === 1 ? '1 file' : `${sample.files.length} files`;
-  return `mmstats: unknown field${missing.length > 1 ? 's' : ''} ${names.join(', ')}${full}: not in any of ${count} read: ${shown.join(', ')}${more}\n`;
+  return `mmstats: unknown field${missing.length > 1 ? 's' : ''} ${names.join(', ')}${full}: not in any of ${count} read: ${shown.join(', ')}${more}`;
 }
 
 function builder(yargs: Argv) {

@@ -47,7 +47,7 @@ export async function runSlurp(options: SlurpOptions, io: Io): Promise<number> {
   items.sort((a, b) => compareCodePoints(a.file, b.file));
 
   if (items.length === 0) {
-    io.stderr(`mmstats: no mmstats files found (searched ${selection.searched})\n`);
+    io.stderr(escapeControls(`mmstats: no mmstats files found (searched ${selection.searched})`) + '\n');
     if (options.json) io.stdout(renderJson([]));
     return 1;
   }

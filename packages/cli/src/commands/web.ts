@@ -33,11 +33,11 @@ export async function runWeb(options: WebOptions, io: Io): Promise<number> {
   try {
     server = await startWebServer({ scope, host, port, log: (line) => io.stderr(`mmstats: ${escapeControls(line)}\n`) });
   } catch (err) {
-    io.stderr(`mmstats: cannot listen on ${host}:${port}: ${listenProblem(err)}\n`);
+    io.stderr(escapeControls(`mmstats: cannot listen on ${host}:${port}: ${listenProblem(err)}`) + '\n');
     return 1;
   }
-  io.stdout(`mmstats web: serving ${scope.directory}/${scope.pattern} at ${server.url}\n`);
-  if (!isLoopback(host)) io.stderr(`mmstats: listening on ${host}: anyone who can reach this address can read these stats\n`);
+  io.stdout(escapeControls(`mmstats web: serving ${scope.directory}/${scope.pattern} at ${server.url}`) + '\n');
+  if (!isLoopback(host)) io.stderr(escapeControls(`mmstats: listening on ${host}: anyone who can reach this address can read these stats`) + '\n');
   await new Promise<void>((resolve) => {
     const unregister = io.onInterrupt?.(stop) ?? (() => {});
     process.once('SIGTERM', stop);

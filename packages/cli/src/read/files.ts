@@ -6,6 +6,9 @@ import { parseTemporaryFileName } from '@mmstats/format';
 
 import { ReadError } from '../errors';
 import { isInside } from './confine';
+import { compileSegment, hasMagic, splitSegments } from './glob';
+
+export { compileSegment, hasMagic } from './glob';
 
 /** Name pattern of mmstats files in a directory. */
 export const FILE_PATTERN = '*.mmstats';
@@ -33,11 +36,6 @@ export interface FileSelection {
 /** Where mmstats files are looked for by default: `$MMSTATS_PATH`, else the system temp directory. */
 export function defaultDirectory(env: Record<string, string | undefined>): string {
   return env.MMSTATS_PATH || os.tmpdir();
-}
-
-/** Whether an argument contains glob characters (`*`, `?` or `[`). */
-export function hasMagic(pattern: string): boolean {
-  return /[*?[]/.test(pattern);
 }
 
 /**
@@ -199,7 +197,7 @@ export async function expandGlob(pattern: string, cwd: string, options: ExpandGl
     return real !== undefined && isInside(real, options.confineTo);
   };
   const absolute = pattern.startsWith('/');
-  const segments = pattern.split('/').filter((segment) => segment !== '' && segment !== '.');
+  const segments = splitSegments(pattern);
   const leading = absolute ? '/' : pattern.startsWith('./') ? '.' : '';
   let current: string[] = [leading];
   let lastIsLiteral = true;
@@ -228,76 +226,6 @@ export async function expandGlob(pattern: string, cwd: string, options: ExpandGl
     current.map(async (name) => (await allowed(path.dirname(name))) && fs.lstat(path.resolve(cwd, name)).then(() => true, () => false)),
   );
   return current.filter((_, i) => exists[i]);
-}
-
-/**
- * A matcher for one path segment of a glob pattern. `*` and `?` never match `/`; a name starting
- * with `.` matches only if the segment starts with `.`; an unclosed `[` is an ordinary character.
- */
-export function compileSegment(segment: string): (name: string) => boolean {
-  const chars = Array.from(segment);
-  let source = '';
-  for (let i = 0; i < chars.length; i++) {
-    const c = chars[i];
-    if (c === '*') {
-      source += '[^/]*';
-    } else if (c === '?') {
-      source += '[^/]';
-    } else if (c === '[') {
-      const set = parseSet(chars, i);
-      if (set) {
-        source += set.source;
-        i = set.end;
-      } else {
-        source += '\\[';
-      }
-    } else {
-      source += escapeRegExp(c);
-    }
-  }
-  const dotAllowed = segment.startsWith('.');
-  let regexp: RegExp;
-  try {
-    regexp = new RegExp(`^${source}$`, 'u');
-  } catch {
-    // A set no regular expression accepts (a range like `[z-a]`): match the segment literally.
-    return (name) => name === segment;
-  }
-  return (name) => (dotAllowed || !name.startsWith('.')) && regexp.test(name);
-}
-
-/** Parses `[...]` starting at `chars[start]`; `]` right after `[` or `[!` is a member. */
-function parseSet(chars: readonly string[], start: number): { source: string; end: number } | undefined {
-  let i = start + 1;
-  let negate = false;
-  if (chars[i] === '!') {
-    negate = true;
-    i++;
-  }
-  const members: string[] = [];
-  let first = true;
-  for (; i < chars.length; i++) {
-    const c = chars[i];
-    if (c === ']' && !first) {
-      const body = members.join('');
-      return { source: negate ? `[^${body}]` : `[${body}]`, end: i };
-    }
-    first = false;
-    if (c === '-' && members.length > 0 && i + 1 < chars.length && chars[i + 1] !== ']') {
-      members.push('-');
-    } else {
-      members.push(escapeClassChar(c));
-    }
-  }
-  return undefined;
-}
-
-function escapeRegExp(c: string): string {
-  return /[\\^$.*+?()[\]{}|/]/.test(c) ? '\\' + c : c;
-}
-
-function escapeClassChar(c: string): string {
-  return /[\\\]^[-]/.test(c) ? '\\' + c : c;
 }
 
 /** Entry names of a directory; none if it cannot be listed (missing, not a directory, no access). */

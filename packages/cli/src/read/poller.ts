@@ -6,6 +6,11 @@ import { describeSystemError } from './regular-file';
 import { sharedStatsReader } from './snapshot';
 import type { StatsReader } from './stats-reader';
 
+/** A selected file that was not there to read. */
+class MissingFile {
+  constructor(readonly error: ReadError) {}
+}
+
 /** The values `mmstats poll` wants from one file, read at one moment. */
 export interface FileSample {
   /** The name as selected (printed as is). */
@@ -35,6 +40,11 @@ export interface Sample {
   readonly errors: ReadonlyArray<ReadError | DecodeError>;
   /** Absolute paths of every file selected and still there (readable or not), for telling new files from old. */
   readonly seen: ReadonlySet<string>;
+  /**
+   * Files selected that did not exist when they were read (named on the command line but
+   * missing, or gone since they were listed): `<file>: no such file or directory`.
+   */
+  readonly missing: readonly ReadError[];
 }
 
 /** What to read: the full labels (prefix included) and which files count. */
@@ -79,9 +89,13 @@ export class Sampler {
     const errors: Array<ReadError | DecodeError> = [];
     const seen = new Set<string>();
     const latest = new Map<string, FileSample>();
+    const missing: ReadError[] = [];
     for (const entry of entries) {
       const result = this.readFile(entry);
-      if (result === 'gone') continue;
+      if (result instanceof MissingFile) {
+        missing.push(result.error);
+        continue;
+      }
       seen.add(entry.path);
       if (result instanceof Error) errors.push(result);
       else if (result) {
@@ -90,16 +104,16 @@ export class Sampler {
       }
     }
     this.previous = latest;
-    return { time, files, errors, seen };
+    return { time, files, errors, seen, missing };
   }
 
-  /** The file's sample, undefined if it is filtered out, an error, or 'gone' if it vanished. */
-  private readFile(entry: FileEntry): FileSample | ReadError | DecodeError | undefined | 'gone' {
+  /** The file's sample, undefined if it is filtered out, an error, or `MissingFile` if it does not exist. */
+  private readFile(entry: FileEntry): FileSample | ReadError | DecodeError | MissingFile | undefined {
     let read;
     try {
       read = this.reader.readFile(entry, this.pick);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new MissingFile(new ReadError(entry.file, describeSystemError(err), { cause: err }));
       if (err instanceof ReadError || err instanceof DecodeError) return err;
       return new ReadError(entry.file, describeSystemError(err), { cause: err });
     }
@@ -156,7 +170,8 @@ export type Cell =
   | { readonly kind: 'float'; readonly value: number }
   | { readonly kind: 'rate'; readonly value: number }
   | { readonly kind: 'string'; readonly value: string | undefined }
-  | { readonly kind: 'count'; readonly value: number };
+  | { readonly kind: 'count'; readonly value: number }
+  | { readonly kind: 'unknown' };
 
 /** One row of `mmstats poll`. */
 export interface Tick {
@@ -186,6 +201,11 @@ export interface Tick {
  * Strings and bools are not summed: a string cell shows the value of the last file (in name
  * order) that has the label, a bool cell how many files have it true; both are current values in
  * every mode.
+ *
+ * A cell is `unknown` when a file that counts had the label unstable in this sample (SPEC.md
+ * §8.3): its value of this moment is not known, so neither is the sum nor the growth, and showing
+ * the growth as 0 would say the opposite of the truth about the hottest counter. The file's
+ * previous value is kept (see `Sampler`), so the next known row catches up.
  */
 export function computeTick(previous: Sample | undefined, current: Sample, labels: readonly string[], mode: PollMode): Tick {
   const before = new Map<string, FileSample>();
@@ -200,6 +220,7 @@ export function computeTick(previous: Sample | undefined, current: Sample, label
   const totals = mode === 'absolute' || previous === undefined;
   const seconds = previous ? (current.time - previous.time) / 1000 : 0;
   const cells = labels.map((label): Cell => {
+    if (current.files.some((file) => file.unstable.includes(label))) return { kind: 'unknown' };
     let kind: 'int' | 'float' | 'bool' | 'string' | undefined;
     let intSum = 0n;
     let floatSum = 0;

@@ -11,7 +11,8 @@ export const RATE_DECIMALS = 2;
 /**
  * A cell as text: integers in full (exact beyond 2^53), floats as Python 2's `str()` (like
  * slurp), rates with two decimals, strings with their control characters escaped
- * (`escapeControls`; `-` when no file has the label), counts of true bools as integers.
+ * (`escapeControls`; `-` when no file has the label), counts of true bools as integers, and `?`
+ * for a value not known at this row.
  */
 export function formatCell(cell: Cell): string {
   switch (cell.kind) {
@@ -25,8 +26,13 @@ export function formatCell(cell: Cell): string {
       return cell.value === undefined ? '-' : escapeControls(cell.value);
     case 'count':
       return String(cell.value);
+    case 'unknown':
+      return UNKNOWN_CELL;
   }
 }
+
+/** What a cell shows when a value of the row is not known (it changed between every two reads). */
+export const UNKNOWN_CELL = '?';
 
 /** Length in code points, as a terminal counts most characters. */
 export function textWidth(text: string): number {
@@ -58,7 +64,7 @@ export function renderHeader(headers: readonly string[], widths: readonly number
   return bold ? `\x1b[1m${line.slice(0, -1)}\x1b[22m\n` : line;
 }
 
-/** The value of a cell in JSON (exact integers; NaN and the infinities as strings; null for no string). */
+/** The value of a cell in JSON (exact integers; NaN and the infinities as strings; null for no string or an unknown value). */
 function cellJson(cell: Cell): string {
   switch (cell.kind) {
     case 'int':
@@ -72,6 +78,8 @@ function cellJson(cell: Cell): string {
       return cell.value === undefined ? 'null' : jsonString(cell.value);
     case 'count':
       return String(cell.value);
+    case 'unknown':
+      return 'null';
   }
 }
 

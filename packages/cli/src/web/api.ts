@@ -60,9 +60,13 @@ export function statsByPrefix(collection: Collection, query: StatsQuery): JsonVa
   return result;
 }
 
-/** `GET /files/`: `{"files": [names relative to the stats directory], "skipped": [{file, error}]}`. */
-export function filesIndex(collection: Collection): JsonValue {
-  return { files: collection.files.map((file) => file.file), skipped: skippedJson(collection) };
+/**
+ * `GET /files/`: `{"files": [names relative to the stats directory], "skipped": []}`: the files
+ * the pattern selects, listed without being read (so `skipped` is always empty; it is there so
+ * that every route answers with the same shape).
+ */
+export function filesIndex(files: ReadonlyArray<{ readonly file: string }>): JsonValue {
+  return { files: files.map((file) => file.file), skipped: [] };
 }
 
 /**

@@ -1,8 +1,11 @@
 import { promises as fs } from 'node:fs';
 
-import type { DecodedRecord, StatValue } from '@mmstats/format';
+import { DecodeError, type DecodedRecord, type StatValue } from '@mmstats/format';
+
+import type { ReadError } from '../errors';
 
 import { ReplacedFileError } from '../read/confine';
+import { compilePath } from '../read/glob';
 import { PID_SUFFIX, toProcessId } from '../read/liveness';
 import { sharedStatsReader } from '../read/snapshot';
 import { quoteLabels } from '../render/labels';
@@ -32,6 +35,33 @@ export interface Collection {
   readonly skipped: readonly SkippedFile[];
 }
 
+/** Default of `CollectOptions.maxBytes`: 256 MiB, the files of thousands of busy writers. */
+export const DEFAULT_MAX_COLLECTED_BYTES = 256 * 1024 * 1024;
+
+/** Options of `collectFiles`. */
+export interface CollectOptions {
+  /**
+   * Most bytes of files one read holds: files past it (in name order) are skipped with the
+   * reason, so a directory of huge files cannot make the server hold gigabytes. Defaults to
+   * `DEFAULT_MAX_COLLECTED_BYTES`.
+   */
+  readonly maxBytes?: number;
+}
+
+function formatMiB(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/**
+ * The part of a collection a request's pattern (relative to the stats directory) selects: the
+ * files and skipped files whose names it matches, in the same order.
+ */
+export function narrowCollection(collection: Collection, pattern: string | undefined): Collection {
+  if (pattern === undefined) return collection;
+  const wanted = compilePath(pattern);
+  return { files: collection.files.filter((file) => wanted(file.file)), skipped: collection.skipped.filter((file) => wanted(file.file)) };
+}
+
 /**
  * Reads every file `pattern` selects inside the scope (see `selectScopedFiles`) with the CLI's
  * shared reader (plain reads, decoded through `@mmstats/format`), each opened confined to the real
@@ -42,12 +72,14 @@ export interface Collection {
  * gone. Records whose value changed between every two copies the read protocol made are left out
  * of their file (which is still served) and named in `skipped`, so that every route reports them.
  */
-export async function collectFiles(scope: StatsScope, pattern?: string): Promise<Collection> {
+export async function collectFiles(scope: StatsScope, pattern?: string, options: CollectOptions = {}): Promise<Collection> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_COLLECTED_BYTES;
   const selection = await selectScopedFiles(scope, pattern);
   const files: StatsFile[] = [];
   const skipped: SkippedFile[] = [];
   if (!selection) return { files, skipped };
   const reader = sharedStatsReader();
+  let bytes = 0;
   for (const { file, realPath } of selection.files) {
     const chosen = await fs.lstat(realPath).catch(() => undefined);
     if (!chosen) continue;
@@ -56,11 +88,18 @@ export async function collectFiles(scope: StatsScope, pattern?: string): Promise
       skipped.push({ file, error: 'replaced while it was read' });
       continue;
     }
+    if (chosen.isFile()) {
+      if (bytes + chosen.size > maxBytes) {
+        skipped.push({ file, error: `not read: the files before it hold ${formatMiB(bytes)} and it ${formatMiB(chosen.size)}, past the ${formatMiB(maxBytes)} one read may hold` });
+        continue;
+      }
+      bytes += chosen.size;
+    }
     const snapshot = reader.snapshot({ file, path: realPath }, { confineTo: selection.root, expected: chosen });
     if (snapshot.error) {
       const cause = snapshot.error.cause;
       if ((cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') continue;
-      const error = cause instanceof ReplacedFileError ? cause.message : withoutFileName(snapshot.error.message, file);
+      const error = cause instanceof ReplacedFileError ? cause.message : skipReason(snapshot.error, file);
       skipped.push({ file, error });
     } else {
       const unstable = snapshot.unstable.map((record) => record.label);
@@ -84,6 +123,26 @@ export function pidOf(records: readonly DecodedRecord[]): number | undefined {
  */
 export function unstableReason(labels: readonly string[]): string {
   return `${labels.length === 1 ? 'record' : 'records'} ${quoteLabels(labels)} left out: changed between every two reads`;
+}
+
+/** The reason given for a file without an mmstats header. */
+export const NO_HEADER = 'not an mmstats file: no mmstats header (the version byte 0x01 and a valid first record), so none of its bytes are shown';
+
+/**
+ * Why a file was skipped, for clients and the log. A file without an mmstats header (SPEC.md §3:
+ * the version byte 0x01, then the end marker or a whole valid first record) may be anyone's file
+ * that a pattern happened to match: nothing of its bytes is quoted, not even its first byte. A
+ * file with a header is a stats file, and the decoder's reason (which may quote a label or a
+ * type signature) helps whoever looks after it.
+ */
+export function skipReason(error: DecodeError | ReadError, file: string): string {
+  if (error instanceof DecodeError && !hasHeader(error)) return NO_HEADER;
+  return withoutFileName(error.message, file);
+}
+
+/** Whether the file of a decode error had a header: the error lies past the first record. */
+function hasHeader(error: DecodeError): boolean {
+  return error.recordIndex !== undefined && error.recordIndex > 0;
 }
 
 /** An error message without the `<file>: ` the reader put in front (the API shows the file apart). */

@@ -1,5 +1,6 @@
 import type { StatValue, ValueKind } from '@mmstats/format';
 
+import { escapeControls } from '../render/escape';
 import { sumValues } from './aggregate';
 import type { StatsFile } from './collect';
 
@@ -37,9 +38,18 @@ export function escapeLabelValue(value: string): string {
   return value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : '\\' + c));
 }
 
-/** HELP text: backslash and line feed escaped, and in OpenMetrics the double quote too. */
+/**
+ * HELP text: backslash and line feed escaped, and in OpenMetrics the double quote too. Labels come
+ * from other processes, and a scrape is often read on a terminal (`curl …/metrics`): every other
+ * control character is first made visible by `escapeControls` (ESC as the text `\x1b`, whose
+ * backslash is then escaped like any other), so no control byte reaches the exposition.
+ */
 export function escapeHelp(text: string, openMetrics: boolean): string {
-  return text.replace(openMetrics ? /[\\"\n]/g : /[\\\n]/g, (c) => (c === '\n' ? '\\n' : '\\' + c));
+  const special = openMetrics ? /[\\"]/g : /[\\]/g;
+  return text
+    .split('\n')
+    .map((line) => escapeControls(line).replace(special, (c) => '\\' + c))
+    .join('\\n');
 }
 
 /** A sample value: integers in full, floats as JavaScript spells them, `NaN`, `+Inf`, `-Inf`; booleans 1 and 0. */

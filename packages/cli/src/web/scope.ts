@@ -2,19 +2,20 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
 import { isInside } from '../read/confine';
-import { defaultDirectory, expandGlob, FILE_PATTERN, hasMagic } from '../read/files';
+import { defaultDirectory, expandGlob, FILE_PATTERN } from '../read/files';
+import { compilePath, hasMagic } from '../read/glob';
 import { BadRequestError } from './errors';
 
 export { isInside } from '../read/confine';
 
 /**
  * What `mmstats web` serves: one directory and a glob pattern relative to it. Every file the
- * server reads must lie inside `directory`, whatever pattern a request names.
+ * server reads must lie inside `directory` and match `pattern`, whatever pattern a request names.
  */
 export interface StatsScope {
   /** Absolute directory the stats files live in (as configured, symlinks not resolved). */
   readonly directory: string;
-  /** The files served when a request names none: a glob pattern relative to `directory`. */
+  /** The files served: a glob pattern relative to `directory`; a request's `glob=` narrows it. */
   readonly pattern: string;
 }
 
@@ -68,17 +69,21 @@ export interface ScopedSelection {
 }
 
 /**
- * Expands `pattern` inside the scope's directory without ever leaving it: a symlinked directory
- * that leads out is not listed (see `expandGlob`'s `confineTo`), and a match whose real path
- * (every symlink resolved) is outside the real directory is left out, as if it did not exist.
- * Nothing tells what lies outside, not even how many matches were left out. A symlink to another
- * file inside is fine. Names come back sorted; a match that vanished meanwhile is left out too.
- * Undefined when the directory does not exist.
+ * The files of the scope's own pattern inside its directory, narrowed to those a request's
+ * `pattern` (relative to the directory) also matches: a request can pick among the files the
+ * server was started to serve, never reach another file, however deep or however named.
+ * Expanding never leaves the directory: a symlinked directory that leads out is not listed (see
+ * `expandGlob`'s `confineTo`), and a match whose real path (every symlink resolved) is outside the
+ * real directory is left out, as if it did not exist. Nothing tells what lies outside, not even
+ * how many matches were left out. A symlink to another file inside is fine. Names come back
+ * sorted; a match that vanished meanwhile is left out too. Undefined when the directory does
+ * not exist.
  */
-export async function selectScopedFiles(scope: StatsScope, pattern: string = scope.pattern): Promise<ScopedSelection | undefined> {
+export async function selectScopedFiles(scope: StatsScope, pattern?: string): Promise<ScopedSelection | undefined> {
   const root = await fs.realpath(scope.directory).catch(() => undefined);
   if (root === undefined) return undefined;
-  const names = (await expandGlob(pattern, root, { confineTo: root })).sort();
+  const wanted = pattern === undefined ? () => true : compilePath(pattern);
+  const names = (await expandGlob(scope.pattern, root, { confineTo: root })).filter(wanted).sort();
   const files: ScopedFile[] = [];
   for (const name of names) {
     const realPath = await fs.realpath(path.resolve(root, name)).catch(() => undefined);

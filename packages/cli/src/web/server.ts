@@ -4,12 +4,15 @@ import type { AddressInfo } from 'node:net';
 import { stringifyJson, type JsonValue } from '../render/json';
 import { filesIndex, snapshotJson, statsByPrefix, statsIndex } from './api';
 import { loadAssets, type Asset } from './assets';
-import { collectFiles, type Collection } from './collect';
+import { OnceLog } from '../render/once-log';
+import { collectFiles, narrowCollection, unstableReason, type Collection } from './collect';
 import { BadRequestError } from './errors';
 import { ProblemLog } from './problem-log';
 import { OPENMETRICS_FORMAT, prefersOpenMetrics, renderExposition, TEXT_FORMAT } from './prometheus';
 import { Query } from './query';
-import { checkRequestPattern, type StatsScope } from './scope';
+import { BusyError, RequestGate } from './request-gate';
+import { checkRequestPattern, selectScopedFiles, type StatsScope } from './scope';
+import { AnswerMemo, SharedRead } from './shared-read';
 
 /** Options of `startWebServer`. */
 export interface WebServerOptions {
@@ -20,11 +23,28 @@ export interface WebServerOptions {
   /** TCP port; 0 picks a free one. Defaults to 5002, mmash's port. */
   readonly port?: number;
   /**
-   * Called once per problem while it lasts (a skipped file, an unexpected error), with one line of
-   * text. File names and labels in it come from other processes: escape it before printing it.
+   * Called once per problem while it lasts (a skipped file, an unexpected error), and once for
+   * the life of the server per file and label caught changing between every two reads, with one
+   * line of text. File names and labels in it come from other processes: escape it before
+   * printing it.
    */
   readonly log?: (line: string) => void;
+  /** Most requests served at once. Defaults to `DEFAULT_MAX_ACTIVE`. */
+  readonly maxActive?: number;
+  /** Most requests waiting for a turn; one more is answered 503. Defaults to `DEFAULT_MAX_WAITING`. */
+  readonly maxWaiting?: number;
+  /** Most bytes of files one read holds (see `collectFiles`). Defaults to `DEFAULT_MAX_COLLECTED_BYTES`. */
+  readonly maxBytes?: number;
 }
+
+/** Default of `WebServerOptions.maxActive`. */
+export const DEFAULT_MAX_ACTIVE = 32;
+
+/** Default of `WebServerOptions.maxWaiting`. */
+export const DEFAULT_MAX_WAITING = 32;
+
+/** Seconds a client told 503 (too many requests at once) is asked to wait. */
+export const RETRY_AFTER_SECONDS = 1;
 
 /** A running server. */
 export interface WebServer {
@@ -57,15 +77,27 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 /**
  * Starts `mmstats web`'s HTTP server (node:http only): the dashboard at `/`, mmash's JSON API
  * (`/stats/`, `/stats/<prefix>`, `/files/`), `/api/snapshot` for the dashboard and `/metrics` for
- * Prometheus. Every request reads the files afresh. Rejects with the listen error (`EADDRINUSE`…).
+ * Prometheus. The files are read afresh for each request, but one read is shared by every request
+ * that arrives while it is under way (see `SharedRead`), at most `maxActive` requests are served
+ * at once and `maxWaiting` wait (one more gets a 503 with `Retry-After`), and one read holds at
+ * most `maxBytes` of files. `/files/` only lists names, reading no file. Rejects with the listen
+ * error (`EADDRINUSE`…).
  */
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const host = options.host ?? DEFAULT_HOST;
   const assets = loadAssets();
   const problems = new ProblemLog((line) => options.log?.(line));
+  const unstable = new OnceLog((line) => options.log?.(line), 'more values caught changing than can be listed; further ones are not logged');
   const loopbackOnly = isLoopback(host);
+  const read = new SharedRead(async () => {
+    const collection = await collectFiles(options.scope, undefined, { maxBytes: options.maxBytes });
+    logProblems(collection, problems, unstable);
+    return collection;
+  });
+  const gate = new RequestGate(options.maxActive ?? DEFAULT_MAX_ACTIVE, options.maxWaiting ?? DEFAULT_MAX_WAITING);
+  const context: Context = { scope: options.scope, assets, problems, loopbackOnly, read, gate, answers: new AnswerMemo() };
   const server = http.createServer((request, response) => {
-    handle(request, response, { scope: options.scope, assets, problems, loopbackOnly }).catch((err: unknown) => {
+    handle(request, response, context).catch((err: unknown) => {
       // Keyed by the error alone: the URL is the client's to vary.
       const stack = (err as Error)?.stack ?? String(err);
       problems.report(`\0unexpected ${stack}`, `unexpected error serving ${request.url}: ${stack}`);
@@ -98,6 +130,11 @@ interface Context {
   readonly assets: ReadonlyMap<string, Asset>;
   readonly problems: ProblemLog;
   readonly loopbackOnly: boolean;
+  /** The files of the scope, read once for all requests that arrive while a read is under way. */
+  readonly read: SharedRead<Collection>;
+  /** Answers rendered from the current read, for requests that share it. */
+  readonly answers: AnswerMemo<Collection, Answer>;
+  readonly gate: RequestGate;
 }
 
 async function handle(request: http.IncomingMessage, response: http.ServerResponse, context: Context): Promise<void> {
@@ -119,45 +156,80 @@ async function handle(request: http.IncomingMessage, response: http.ServerRespon
     }
     const route = routeOf(url.pathname);
     if (!route) return sendJson(response, 404, { error: `no such page: ${url.pathname}` }, head);
-    switch (route.name) {
-      case 'stats-index': {
-        const query = Query.parse(url.searchParams, ['glob']);
-        const collection = await collect(context, query.pattern());
-        return sendData(response, statsIndex(collection), collection, head);
-      }
-      case 'stats': {
-        const query = Query.parse(url.searchParams, ['exact', 'aggr', 'glob']);
-        const options = { prefix: route.argument, exact: query.flag('exact'), aggregation: query.aggregation() };
-        const collection = await collect(context, query.pattern());
-        return sendData(response, statsByPrefix(collection, options), collection, head);
-      }
-      case 'files': {
-        const query = Query.parse(url.searchParams, route.argument === undefined ? ['glob'] : []);
-        const pattern = route.argument === undefined ? query.pattern() : checkRequestPattern(route.argument);
-        const collection = await collect(context, pattern);
-        return sendData(response, filesIndex(collection), collection, head);
-      }
-      case 'snapshot': {
-        const query = Query.parse(url.searchParams, ['glob']);
-        const pattern = query.pattern();
-        const collection = await collect(context, pattern);
-        const where = { directory: context.scope.directory, pattern: pattern ?? context.scope.pattern };
-        return sendData(response, snapshotJson(collection, where, Date.now() / 1000), collection, head);
-      }
-      case 'metrics': {
-        const query = Query.parse(url.searchParams, ['aggregate', 'strings', 'glob']);
-        const sum = query.choice('aggregate', ['sum'] as const) === 'sum';
-        const strings = query.flag('strings');
-        const collection = await collect(context, query.pattern());
-        const openMetrics = prefersOpenMetrics(request.headers.accept);
-        const body = renderExposition(collection.files, { openMetrics, sum, strings });
-        return send(response, 200, openMetrics ? OPENMETRICS_FORMAT : TEXT_FORMAT, Buffer.from(body), head, dataHeaders(collection));
-      }
-    }
+    return await context.gate.run(() => serveData(route, url, request, response, context));
   } catch (err) {
     if (err instanceof BadRequestError) return sendJson(response, 400, { error: err.message }, head);
+    if (err instanceof BusyError) {
+      const body = { error: `too many requests at once: try again in ${RETRY_AFTER_SECONDS} s` };
+      return send(response, 503, 'application/json; charset=utf-8', Buffer.from(stringifyJson(body) + '\n'), head, {
+        'Cache-Control': 'no-store',
+        'Retry-After': String(RETRY_AFTER_SECONDS),
+      });
+    }
     throw err;
   }
+}
+
+/** Answers a data route (JSON API, snapshot, metrics). */
+async function serveData(route: Route, url: URL, request: http.IncomingMessage, response: http.ServerResponse, context: Context): Promise<void> {
+  const head = request.method === 'HEAD';
+  if (route.name === 'files') {
+    const query = Query.parse(url.searchParams, route.argument === undefined ? ['glob'] : []);
+    const pattern = route.argument === undefined ? query.pattern() : checkRequestPattern(route.argument);
+    // Names only: listing reads no file.
+    const selection = await selectScopedFiles(context.scope, pattern);
+    return sendData(response, filesIndex(selection?.files ?? []), { files: [], skipped: [] }, head);
+  }
+  const openMetrics = route.name === 'metrics' && prefersOpenMetrics(request.headers.accept);
+  const shared = await context.read.get();
+  // Requests that share a read and ask the same thing share the answer too: a crowd of scrapers
+  // costs one rendering, not one each.
+  const key = `${route.name}\0${'argument' in route ? route.argument : ''}\0${url.search}\0${openMetrics}`;
+  const answer = context.answers.get(shared, key, () => render(route, url, shared, openMetrics, context.scope));
+  send(response, 200, answer.contentType, answer.body, head, answer.headers);
+}
+
+/** A data route's answer, ready to send. */
+interface Answer {
+  readonly contentType: string;
+  readonly body: Buffer;
+  readonly headers: Record<string, string>;
+}
+
+/** Renders a data route from one read of the files. Throws `BadRequestError` for bad parameters. */
+function render(route: Exclude<Route, { name: 'files' }>, url: URL, shared: Collection, openMetrics: boolean, scope: StatsScope): Answer {
+  switch (route.name) {
+    case 'stats-index': {
+      const query = Query.parse(url.searchParams, ['glob']);
+      const collection = narrowCollection(shared, query.pattern());
+      return jsonAnswer(statsIndex(collection), collection);
+    }
+    case 'stats': {
+      const query = Query.parse(url.searchParams, ['exact', 'aggr', 'glob']);
+      const options = { prefix: route.argument, exact: query.flag('exact'), aggregation: query.aggregation() };
+      const collection = narrowCollection(shared, query.pattern());
+      return jsonAnswer(statsByPrefix(collection, options), collection);
+    }
+    case 'snapshot': {
+      const query = Query.parse(url.searchParams, ['glob']);
+      const pattern = query.pattern();
+      const collection = narrowCollection(shared, pattern);
+      const where = { directory: scope.directory, pattern: pattern ?? scope.pattern };
+      return jsonAnswer(snapshotJson(collection, where, Date.now() / 1000), collection);
+    }
+    case 'metrics': {
+      const query = Query.parse(url.searchParams, ['aggregate', 'strings', 'glob']);
+      const sum = query.choice('aggregate', ['sum'] as const) === 'sum';
+      const strings = query.flag('strings');
+      const collection = narrowCollection(shared, query.pattern());
+      const body = renderExposition(collection.files, { openMetrics, sum, strings });
+      return { contentType: openMetrics ? OPENMETRICS_FORMAT : TEXT_FORMAT, body: Buffer.from(body), headers: dataHeaders(collection) };
+    }
+  }
+}
+
+function jsonAnswer(body: JsonValue, collection: Collection): Answer {
+  return { contentType: 'application/json; charset=utf-8', body: Buffer.from(stringifyJson(body) + '\n'), headers: dataHeaders(collection) };
 }
 
 type Route = { name: 'stats-index' | 'snapshot' | 'metrics' } | { name: 'stats'; argument: string } | { name: 'files'; argument?: string };
@@ -181,15 +253,23 @@ function decodePath(text: string): string {
   }
 }
 
-async function collect(context: Context, pattern: string | undefined): Promise<Collection> {
-  const collection = await collectFiles(context.scope, pattern);
-  const problems = new Set<string>();
+/**
+ * Logs what one read found: each skipped file while its problem lasts (a file read fine again is
+ * news when it breaks again), and each value caught changing once for the life of the server. A
+ * hot counter is unstable on one read and stable on the next: logged as a problem that comes and
+ * goes, it flooded the log.
+ */
+function logProblems(collection: Collection, problems: ProblemLog, unstable: OnceLog): void {
+  const served = new Set(collection.files.map((file) => file.file));
   for (const skipped of collection.skipped) {
-    problems.add(skipped.file);
-    context.problems.report(skipped.file, `${skipped.file}: ${skipped.error} (skipped)`);
+    if (!served.has(skipped.file)) problems.report(skipped.file, `${skipped.file}: ${skipped.error} (skipped)`);
   }
-  for (const file of collection.files) if (!problems.has(file.file)) context.problems.resolve(file.file);
-  return collection;
+  for (const file of collection.files) {
+    problems.resolve(file.file);
+    for (const label of file.unstable) {
+      unstable.report(`${file.file}\0${label}`, `${file.file}: ${unstableReason([label])} (logged once)`);
+    }
+  }
 }
 
 /** `X-Mmstats-Skipped`: how many files were skipped, for routes whose body has no place for them. */

@@ -119,6 +119,38 @@ describe('mmstats poll', () => {
     expect(nothing.code).toBe(1);
   });
 
+  test('an empty directory: exit 1 at once, saying so (no rows of zeros, with or without -c)', async () => {
+    const empty = path.join(dir, 'emptydir');
+    fs.mkdirSync(empty);
+    for (const args of [['-c', '3', 'hits', 'emptydir'], ['hits', 'emptydir']]) {
+      const result = await poll(args);
+      expect(result).toEqual({ code: 1, out: '', err: 'mmstats: emptydir: no *.mmstats files in this directory\n' });
+    }
+  });
+
+  test('a file named but missing is named in the error, as slurp does; with no file to poll, exit 1', async () => {
+    const alone = await poll(['-c', '1', 'web.stats.status.2XX', 'missing.mmstats']);
+    expect(alone).toEqual({ code: 1, out: '', err: 'mmstats: missing.mmstats: no such file or directory\n' });
+    writeWebFiles();
+    const beside = await poll(['-c', '1', 'web.stats.status.2XX', 'web-1.mmstats', 'missing.mmstats']);
+    expect(beside).toEqual({ code: 0, out: '   2XX  files\n    10      1\n'.replace('   2XX', 'web.stats.status.2XX').replace('    10      1', '                  10      1'), err: 'mmstats: missing.mmstats: no such file or directory\n' });
+  });
+
+  test('file names from other processes reach the terminal escaped: "went away" and unknown fields', async () => {
+    const hostile = 'web-\x1b]0;owned\x07\x1b[2J.mmstats';
+    writeStatsFile(dir, hostile, [counter('web.stats.status.2XX', 1)]);
+    const unknown = await poll(['nope', '.']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toBe('mmstats: unknown field "nope": not in any of 1 file read: ./web-\\x1b]0;owned\\x07\\x1b[2J.mmstats\n');
+    const io = memoryIo({ cwd: dir });
+    const running = runPoll({ fields: ['web.stats.status.2XX'], files: ['.'], count: 2, delay: 0.2 }, io);
+    await linesPrinted(io, 2);
+    fs.unlinkSync(path.join(dir, hostile));
+    expect(await running).toBe(0);
+    expect(io.err).toBe('mmstats: ./web-\\x1b]0;owned\\x07\\x1b[2J.mmstats went away\n');
+    expect(io.err + io.out).not.toMatch(/\x1b|\x07/);
+  });
+
   test('headers repeat every -n rows (0: once); on a terminal, every height - 2 rows', async () => {
     writeStatsFile(dir, 'a.mmstats', [double('x', 1)]);
     const count = (out: string) => out.split('\n').filter((line) => line.includes('files')).length;

@@ -195,6 +195,10 @@ describe('runSlurp', () => {
     expect(await runSlurp({ json: true }, glob)).toBe(1);
     expect(glob.err).toBe(`mmstats: no mmstats files found (searched MMSTATS_GLOB=${dir}/*.x)\n`);
     expect(JSON.parse(glob.out)).toEqual({ files: [] });
+    // Where it looked may come from anywhere the environment does: escaped like every line.
+    const hostile = memoryIo({ env: { MMSTATS_GLOB: `${dir}/\x1b[2J*.x` } });
+    expect(await runSlurp({}, hostile)).toBe(1);
+    expect(hostile.err).toBe(`mmstats: no mmstats files found (searched MMSTATS_GLOB=${dir}/\\x1b[2J*.x)\n`);
   });
 
   test('an argument that matches nothing is reported, the rest still print', async () => {

@@ -106,7 +106,7 @@ async function sampleDir(sampler: Sampler, time: number): Promise<Sample> {
 }
 
 function values(cells: readonly Cell[]): unknown[] {
-  return cells.map((cell) => cell.value);
+  return cells.map((cell) => (cell.kind === 'unknown' ? '?' : cell.value));
 }
 
 describe('Sampler and computeTick with live writer processes', () => {
@@ -207,7 +207,7 @@ describe('Sampler', () => {
     expect((await sampler.sample(entries, 2)).files[0].values.get('x')?.value).toBe(3);
   });
 
-  test('a missing file is absent without an error; a broken one is an error naming it', async () => {
+  test('a missing file is absent, listed as missing with the reason; a broken one is an error naming it', async () => {
     fs.writeFileSync(path.join(dir, 'bad.mmstats'), 'junk');
     const sampler = new Sampler({ labels: ['x'] });
     const sample = await sampler.sample(
@@ -220,6 +220,7 @@ describe('Sampler', () => {
     expect(sample.files).toEqual([]);
     expect(sample.errors.map((error) => error.message)).toEqual([expect.stringMatching(/^bad\.mmstats: .*not an mmstats v1 file/)]);
     expect([...sample.seen]).toEqual([path.join(dir, 'bad.mmstats')]);
+    expect(sample.missing.map((error) => error.message)).toEqual(['gone.mmstats: no such file or directory']);
   });
 
   test('labels of any length', async () => {
@@ -241,7 +242,7 @@ describe('computeTick', () => {
   }
 
   function sample(time: number, files: FileSample[], unreadable: string[] = []): Sample {
-    return { time, files, errors: [], seen: new Set([...files.map((f) => f.path), ...unreadable.map((n) => `/d/${n}`)]) };
+    return { time, files, errors: [], seen: new Set([...files.map((f) => f.path), ...unreadable.map((n) => `/d/${n}`)]), missing: [] };
   }
 
   test('a file replaced under the same name (new inode) counts as new', () => {
@@ -264,6 +265,17 @@ describe('computeTick', () => {
     const s2 = sample(500, [fileSample('a', { n: 3 }), fileSample('b', { n: 1.5 })]);
     expect(computeTick(s1, s2, ['n'], 'delta').cells).toEqual([{ kind: 'float', value: 3 }]);
     expect(computeTick(s1, s2, ['n'], 'rate').cells).toEqual([{ kind: 'rate', value: 6 }]);
+  });
+
+  test('a value caught changing in any file counted makes the cell unknown in every mode, never a sum or a growth of 0', () => {
+    const s1 = sample(0, [fileSample('a', { n: 5 }), fileSample('b', { n: 1 })]);
+    // b's value of this moment is unknown; the sampler kept its previous one.
+    const s2 = sample(1000, [fileSample('a', { n: 7 }), { ...fileSample('b', { n: 1 }), unstable: ['n'] }]);
+    for (const mode of ['delta', 'rate', 'absolute'] as const) expect(computeTick(s1, s2, ['n'], mode).cells).toEqual([{ kind: 'unknown' }]);
+    expect(computeTick(undefined, s2, ['n'], 'delta').cells).toEqual([{ kind: 'unknown' }]);
+    // Known again: the growth since the last known value, both intervals' worth.
+    const s3 = sample(2000, [fileSample('a', { n: 7 }), fileSample('b', { n: 9 })]);
+    expect(computeTick(s2, s3, ['n'], 'delta').cells).toEqual([{ kind: 'int', value: 8n }]);
   });
 
   test('a label no file has any more: zero, or no string', () => {

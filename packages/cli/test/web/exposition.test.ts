@@ -45,6 +45,14 @@ describe('escaping', () => {
   test('HELP escapes backslash and line feed, and the double quote only in OpenMetrics', () => {
     expect(escapeHelp('a\\b"c\nd', false)).toBe('a\\\\b"c\\nd');
     expect(escapeHelp('a\\b"c\nd', true)).toBe('a\\\\b\\"c\\nd');
+ 
+  });
+
+  test('HELP passes no control byte through: ESC, BEL, CR and the rest show as text', () => {
+    expect(escapeHelp('a\x1b]0;x\x07\r\x00b', false)).toBe('a\\\\x1b]0;x\\\\x07\\\\r\\\\x00b');
+    const exposition = renderExposition([statsFile('a.mmstats', undefined, [{ label: 'x\x1b[2Jy', signature: 'Q', buffered: true, initial: 1 }])]);
+    expect(exposition).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+    expect(exposition).toContain('# HELP mmstats_x_2Jy mmstats label x\\\\x1b[2Jy\n');
   });
 
   test('sample values: integers in full, +Inf/-Inf/NaN, booleans 1 and 0', () => {

@@ -2,7 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { collectFiles, unstableReason } from '../../src/web/collect';
+import { encodeFile } from '@mmstats/format';
+
+import { collectFiles, NO_HEADER, unstableReason } from '../../src/web/collect';
 import { resolveScope, selectScopedFiles } from '../../src/web/scope';
 import { double, removeTempDir, writeStatsFile } from '../util';
 import { makeConfinementDirs } from './helpers';
@@ -76,12 +78,52 @@ describe('confinement', () => {
     expect(collection.files.map((file) => [file.file, file.records.map((record) => record.value)])).toEqual([['good.mmstats', [1.5]]]);
     expect(collection.skipped).toEqual([
       { file: 'dir.mmstats', error: 'not a regular file' },
-      { file: 'notes.mmstats', error: expect.stringMatching(/^at 0x0: unsupported version byte 0x6a/) },
+      { file: 'notes.mmstats', error: NO_HEADER },
     ]);
   });
 
   test('a missing stats directory serves no files', async () => {
     expect(await collectFiles({ directory: path.join(root, 'nope'), pattern: '*.mmstats' })).toEqual({ files: [], skipped: [] });
+  });
+});
+
+describe('reach: a request picks among the files the server was started to serve', () => {
+  test('glob= matches only names the configured pattern matches, at its depth', async () => {
+    writeStatsFile(stats, 'a.mmstats', [double('x', 1)]);
+    writeStatsFile(stats, 'sub/deep.mmstats', [double('deep', 2)]);
+    writeStatsFile(stats, 'sub/deeper/deepest.mmstats', [double('deepest', 3)]);
+    fs.writeFileSync(path.join(stats, 'notes.txt'), 'someone else\'s notes');
+    const scope = { directory: stats, pattern: '*.mmstats' };
+    const names = async (pattern?: string) => {
+      const collection = await collectFiles(scope, pattern);
+      return [...collection.files, ...collection.skipped].map((file) => file.file);
+    };
+    expect(await names()).toEqual(['a.mmstats']);
+    expect(await names('*')).toEqual(['a.mmstats']);
+    expect(await names('sub/*.mmstats')).toEqual([]);
+    expect(await names('*/*')).toEqual([]);
+    expect(await names('*/*/*.mmstats')).toEqual([]);
+    expect(await names('notes.txt')).toEqual([]);
+    // A deeper configured pattern reaches that depth, and no other.
+    const deep = { directory: stats, pattern: '*/*.mmstats' };
+    expect((await collectFiles(deep, '*/*')).files.map((file) => file.file)).toEqual(['sub/deep.mmstats']);
+    expect((await collectFiles(deep, '*.mmstats')).files).toEqual([]);
+  });
+
+  test("a file without an mmstats header is skipped without quoting any of its bytes; a stats file's reason names the record", async () => {
+    fs.writeFileSync(path.join(stats, 'secret.mmstats'), 'password=hunter2');
+    // The version byte, then bytes that are no record: the first record is the rest of the header.
+    fs.writeFileSync(path.join(stats, 'versioned.mmstats'), Buffer.concat([Buffer.from([1, 9, 0]), Buffer.from('hunter2!!'), Buffer.from([1, 0, 0x5a])]));
+    const bytes = Buffer.from(encodeFile([{ label: 'first', signature: 'Q', buffered: true, initial: 1 }]).bytes);
+    // A valid first record (28 bytes with the version byte), then one whose signature is unknown: a stats file, damaged.
+    Buffer.from([4, 0, ...Buffer.from('hurt'), 1, 0, 0x5a, 0xff, 0]).copy(bytes, 28);
+    fs.writeFileSync(path.join(stats, 'damaged.mmstats'), bytes);
+    const { skipped } = await collectFiles({ directory: stats, pattern: '*.mmstats' });
+    expect(skipped).toEqual([
+      { file: 'damaged.mmstats', error: 'record 1 at 0x24: record "hurt": unknown type signature "Z"' },
+      { file: 'secret.mmstats', error: NO_HEADER },
+      { file: 'versioned.mmstats', error: NO_HEADER },
+    ]);
   });
 });
 
