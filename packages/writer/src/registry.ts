@@ -77,7 +77,8 @@ export class Registry {
     if (typeof factory !== 'function' || !['double', 'float', 'int', 'uint', 'short', 'ushort', 'uint64'].includes(type)) {
       throw new SchemaError(`registry.gauge(${JSON.stringify(name)}): type must be double, float, int, uint, short, ushort or uint64, got ${JSON.stringify(type)}`);
     }
-    return this.metric(name, `gauge:${type}`, options, factory(rest).spec, gaugeClassOf(factory(rest).spec.signature));
+    const spec = factory(rest).spec;
+    return this.metric(name, `gauge:${type}`, options, spec, gaugeClassOf(spec.signature));
   }
 
   /** Absolute path of the file. */
