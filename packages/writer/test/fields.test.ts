@@ -301,14 +301,17 @@ describe('averages and timers', () => {
     });
     expect(result).toBe(7);
     expect(a.took.value).toBeGreaterThanOrEqual(0.035);
+    const resolvedTook = a.took.value;
     await expect(
       a.took.time(async () => {
         await new Promise((r) => setTimeout(r, 20));
         throw new Error('late');
       }),
     ).rejects.toThrow('late');
+    // The rejected call's own time replaced the first one (no upper bound: a busy machine may
+    // wake the 20 ms timer late).
     expect(a.took.value).toBeGreaterThanOrEqual(0.015);
-    expect(a.took.value).toBeLessThan(0.035);
+    expect(a.took.value).not.toBe(resolvedTook);
   });
 });
 
