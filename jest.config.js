@@ -5,6 +5,11 @@ const packages = ['format', 'writer', 'cli'];
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Most tests start real processes or threads (writers, the CLI, Chromium, Prometheus). Jest's
+  // default 5 s budget holds on an idle machine only: CI runs on 2 shared cores, where starting a
+  // few Node processes can take seconds. A generous budget keeps a busy machine from failing good
+  // work; tests wait on conditions, never on this. (`npm run test:load` checks it.)
+  testTimeout: 60_000,
   projects: packages.map((name) => ({
     displayName: name,
     rootDir: `<rootDir>/packages/${name}`,

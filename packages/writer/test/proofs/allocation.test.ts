@@ -4,20 +4,17 @@ import { collectionsBetweenMarkers } from './run-writer';
 
 jest.setTimeout(60_000);
 
-// What one run may allocate between its markers without a write allocating: the marker line and
-// process.memoryUsage(), and, on a loaded machine, optimised code that the compiler installs late
-// (the loops run unoptimised for a moment, and compiled code and feedback live on the heap). A
-// write that allocated even 8 bytes would add 80 MB over 10^7 writes: 80 collections of the 1 MB
-// young generation, and far more for the loops of `numbers`.
-const HEAP_GROWTH_LIMIT = 2 * 1024 * 1024;
-const MAX_COLLECTIONS = 2;
+// process.memoryUsage() and the marker line allocate a little; a write that allocated even 8 bytes
+// would add 80 MB over 10^7 writes (and collections long before that). The writer optimises its
+// loops before the markers, so no late compilation lands between them.
+const HEAP_GROWTH_LIMIT = 256 * 1024;
 
 function expectNoAllocationPerWrite({ collections, heapGrowth }: { collections: string[]; heapGrowth: number }): void {
-  expect(collections.length <= MAX_COLLECTIONS ? [] : collections).toEqual([]);
+  expect(collections).toEqual([]);
   expect(heapGrowth).toBeLessThan(HEAP_GROWTH_LIMIT);
 }
 
-test('10^7 writes of every numeric field type allocate nothing: no garbage collection beyond compiling, no heap growth', () => {
+test('10^7 writes of every numeric field type allocate nothing: no garbage collection, no heap growth', () => {
   expectNoAllocationPerWrite(collectionsBetweenMarkers('numbers', 1e7));
 });
 
@@ -43,5 +40,5 @@ test('timer.time(fn) allocates no more than its two clock reads', () => {
 
 test('the proof fails when writes allocate (a small object every 100 writes)', () => {
   const { collections, heapGrowth } = collectionsBetweenMarkers('numbers+alloc', 1e7);
-  expect(collections.length > MAX_COLLECTIONS || heapGrowth >= HEAP_GROWTH_LIMIT).toBe(true);
+  expect(collections.length > 0 || heapGrowth >= HEAP_GROWTH_LIMIT).toBe(true);
 });

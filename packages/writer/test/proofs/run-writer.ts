@@ -29,7 +29,7 @@ export function syscallsBetweenMarkers(mode: string, writes: number): Map<string
     const prefix = join(dir, 'trace');
     execFileSync(
       'strace',
-      ['-f', '-ff', '-qq', '-o', prefix, process.execPath, '--single-threaded', '--min-semi-space-size=16', '--max-semi-space-size=16', WRITER, dir, String(writes), mode],
+      ['-f', '-ff', '-qq', '-o', prefix, process.execPath, '--allow-natives-syntax', '--single-threaded', '--min-semi-space-size=16', '--max-semi-space-size=16', WRITER, dir, String(writes), mode],
       { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] },
     );
     // One file per thread, named by thread id; the main thread's id is the process id, the lowest.
@@ -58,7 +58,7 @@ export function collectionsBetweenMarkers(mode: string, writes: number): { colle
   try {
     const out = execFileSync(
       process.execPath,
-      ['--trace-gc', '--expose-gc', '--min-semi-space-size=1', '--max-semi-space-size=1', WRITER, dir, String(writes), mode],
+      ['--allow-natives-syntax', '--trace-gc', '--expose-gc', '--min-semi-space-size=1', '--max-semi-space-size=1', WRITER, dir, String(writes), mode],
       { cwd: REPO, encoding: 'utf8' },
     );
     const lines = out.split('\n');
