@@ -69,7 +69,7 @@ export { seriesLabel, parseSeriesLabel, escapeLabelValue, labelNameProblem, Seri
 export type { ParsedSeriesLabel } from './series';
 
 // The one semantic model of readers: what a record means (SPEC.md §14.3)
-export { meaningOf, meaningsOf, defaultAggregate } from './semantics';
+export { meaningOf, meaningsOf, familyMeaning, defaultAggregate } from './semantics';
 export type { RecordMeaning } from './semantics';
 export { combineValues, showsGrowth, isSummable } from './combine';
 
