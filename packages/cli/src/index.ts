@@ -45,7 +45,7 @@ export type { ProcessTable, ProcessStatus, Liveness, SystemProcessTableOptions }
 export { formatFloat, FLOAT_STR_PRECISION } from './render/number';
 export { formatValue, renderFileText, UNSTABLE_MARKER } from './render/text';
 export type { ShownRecord } from './render/text';
-export { renderJson, fileJson, jsonValue, stringifyJson, JsonNumber } from './render/json';
+export { renderJson, fileJson, meaningJson, jsonValue, stringifyJson, JsonNumber } from './render/json';
 export type { JsonValue } from './render/json';
 export { formatCell, growWidths, fitCell, compactNumber, cellMinimum, renderLine, renderHeader, renderTickJson, textWidth, MIN_COLUMN_WIDTH, RATE_DECIMALS } from './render/table';
 export { formatBytes, formatDuration, formatRatio, formatAge, formatInUnit, formatRateInUnit, showsInUnit, unitWidth } from './render/units';
