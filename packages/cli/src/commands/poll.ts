@@ -104,7 +104,10 @@ export async function runPoll(options: PollOptions, io: Io): Promise<number> {
       }
       if (stopped) break;
       const selection = await selectFiles(files, io.env, io.cwd);
-      const sample = await sampler.sample(selection.files, now());
+      // The row's time is read after the files: a timestamp written while they were read is then
+      // never in the future (its age is at least 0).
+      const read = await sampler.sample(selection.files, 0);
+      const sample: Sample = { ...read, time: now() };
       if (stopped) break;
       // Each problem once: a broken file would otherwise repeat its error every row. A file named
       // but missing is a problem at the first row; later, a file missing has gone away.

@@ -9,7 +9,7 @@ const DIGITS = 3;
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
 
 /** Widest text `formatInUnit` gives for each unit it knows (an age before the sign and `ago`). */
-const UNIT_WIDTHS: Readonly<Record<string, number>> = { seconds: 6, bytes: 8, ratio: 5, epoch_seconds: 9 };
+const UNIT_WIDTHS: Readonly<Record<string, number>> = { seconds: 6, bytes: 8, ratio: 5, epoch_seconds: 10 };
 
 /** `value` with `DIGITS` significant digits, in plain notation (`12.3`, `0.500`, `100`). */
 function significant(value: number): string {

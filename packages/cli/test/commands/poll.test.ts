@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import type { RecordSpec } from '@mmstats/format';
+import { encodeFile, type RecordSpec } from '@mmstats/format';
 
 import { runPoll } from '../../src/commands/poll';
 import { memoryIo, type MemoryIo } from '../../src/io';
@@ -253,10 +253,37 @@ describe('mmstats poll: what fields mean', () => {
     expect(await runPoll({ fields, prefix: 'web.', files: ['.'], count: 1, now: () => NOW }, io)).toBe(0);
     expect(io.err).toBe('');
     expect(io.out).toBe(
-      'requests requests{status=5xx} requests{route=/x} in_flight  last_hit   took     size  files\n' +
-        '      43                    3                  1         4 12.3s ago 3.00ms     575B      2\n',
+      'requests requests{status=5xx} requests{route=/x} in_flight   last_hit   took     size  files\n' +
+        '      43                    3                  1         4  12.3s ago 3.00ms     575B      2\n',
     );
   }, 30000);
+
+  test('a timestamp written just after the clock is read is not in the future: a row\'s time is taken after its read', async () => {
+    const file = path.join(dir, 'hit.mmstats');
+    const { bytes, plan } = encodeFile([{ label: 'last_hit', signature: 'd', buffered: false, initial: 0 }], {
+      metadata: [{ name: 'last_hit', kind: 'gauge', unit: 'epoch_seconds' }],
+    });
+    fs.writeFileSync(file, bytes);
+    const fd = fs.openSync(file, 'r+');
+    try {
+      // Every time poll reads the clock, a writer stamps the file half a second later than that
+      // reading (as a request arriving while poll reads would): read before the file, the row's
+      // time would make that stamp lie in the future.
+      let clock = NOW;
+      const now = () => {
+        clock += 1000;
+        const stamp = Buffer.alloc(8);
+        stamp.writeDoubleLE(clock / 1000 + 0.5);
+        fs.writeSync(fd, stamp, 0, 8, plan.records[0].slotOffsets[0]);
+        return clock;
+      };
+      const io = memoryIo({ cwd: dir });
+      expect(await runPoll({ fields: ['last_hit'], files: ['hit.mmstats'], count: 1, now }, io)).toBe(0);
+      expect(io.out).toBe('  last_hit  files\n 500ms ago      1\n');
+    } finally {
+      fs.closeSync(fd);
+    }
+  });
 
   test('a wider value later does not shift the table: numbers are shortened to fit the width the header set', async () => {
     const a = await startWriter('a.mmstats');

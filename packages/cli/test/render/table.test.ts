@@ -49,10 +49,10 @@ describe('fitting a value into its column', () => {
   });
 
   test('a unit gives its column room for its usual texts', () => {
-    expect(cellMinimum({ kind: 'value', value: 1, unit: 'epoch_seconds' })).toBe(9);
+    expect(cellMinimum({ kind: 'value', value: 1, unit: 'epoch_seconds' })).toBe(10);
     expect(cellMinimum({ kind: 'value', value: 1, unit: 'bytes' })).toBe(8);
     expect(cellMinimum({ kind: 'value', value: 1 })).toBe(0);
-    expect(growWidths(undefined, ['t', 'files'], ['1s ago', '1'], [9, 0])).toEqual([9, 6]);
+    expect(growWidths(undefined, ['t', 'files'], ['1s ago', '1'], [10, 0])).toEqual([10, 6]);
   });
 });
 

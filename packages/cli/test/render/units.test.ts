@@ -62,8 +62,8 @@ describe('formatRatio, formatAge, formatInUnit', () => {
     expect(formatRateInUnit(2048, 'bytes')).toBe('2.00KiB/s');
     expect(formatRateInUnit(2, undefined)).toBeUndefined();
     expect(['seconds', 'bytes', 'ratio', 'epoch_seconds', 'requests'].map(showsInUnit)).toEqual([true, true, true, true, false]);
-    // Room for the usual texts: "12.3s ago", "0.977KiB".
-    expect(unitWidth('epoch_seconds')).toBe('12.3s ago'.length);
+    // Room for the usual texts: "3.45ms ago", "0.977KiB".
+    expect(unitWidth('epoch_seconds')).toBe('3.45ms ago'.length);
     expect(unitWidth('bytes')).toBe('0.977KiB'.length);
     expect(unitWidth('requests')).toBe(0);
   });
