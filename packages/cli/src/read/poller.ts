@@ -2,6 +2,7 @@ import {
   combineValues,
   DecodeError,
   familyMeaning,
+  growthBetween,
   showsGrowth,
   type FileMetadata,
   type MetricKind,
@@ -260,8 +261,6 @@ interface ColumnMeaning {
   readonly kind: ValueKind | undefined;
 }
 
-const TWO_TO_64 = 2n ** 64n;
-
 /**
  * Works out one row. Every column is one of two sorts, by what its records mean
  * (`@mmstats/format`'s `showsGrowth`): fields that grow (counters, and integers in files without
@@ -334,17 +333,14 @@ export function computeTick(previous: Sample | undefined, current: Sample, colum
       }
       for (const label of file.columns[column]) {
         const entry = file.values.get(label);
-        if (entry === undefined || typeof entry.value === 'string') continue;
+        if (entry === undefined) continue;
         // A series the file did not have before was added during the interval, from zero.
         const base = old?.values.get(label)?.value ?? 0;
-        if (typeof base === 'string') continue;
-        if (isInteger(entry.value) && isInteger(base)) {
-          let growth = BigInt(entry.value) - BigInt(base);
-          if (growth < 0n && entry.meaning.kind === 'counter') growth += TWO_TO_64;
-          exact += growth;
-        } else {
+        const growth = growthBetween(entry.meaning, base, entry.value);
+        if (typeof growth === 'bigint') exact += growth;
+        else if (growth !== undefined) {
           float = true;
-          fractional += Number(entry.value) - Number(base);
+          fractional += growth;
         }
       }
     }
@@ -353,10 +349,6 @@ export function computeTick(previous: Sample | undefined, current: Sample, colum
   }
   const files = current.files.filter((file) => file.columns.some((_, column) => holds(file, column))).length;
   return { time: current.time, files, cells, gone };
-}
-
-function isInteger(value: StatValue): value is number | bigint | boolean {
-  return typeof value === 'bigint' || typeof value === 'boolean' || Number.isInteger(value);
 }
 
 /**
