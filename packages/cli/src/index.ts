@@ -34,8 +34,10 @@ export { LayoutCache, DEFAULT_LAYOUT_CACHE_RECORDS } from './read/layout-cache';
 export type { LayoutCacheOptions } from './read/layout-cache';
 export { filterRecords } from './read/filter';
 export type { RecordFilter } from './read/filter';
-export { Sampler, computeTick, missingLabels } from './read/poller';
-export type { Sample, FileSample, SamplerOptions, PollMode, Cell, Tick } from './read/poller';
+export { Sampler, computeTick, missingColumns, holds } from './read/poller';
+export type { Sample, FileSample, RecordSample, SamplerOptions, PollMode, Cell, Tick } from './read/poller';
+export { parseSelector, splitFields, selects, SelectorError } from './read/selector';
+export type { Selector } from './read/selector';
 export { systemProcessTable, checkLiveness, readBootTime, readStartTicks, readClockTicks, DEFAULT_CLOCK_TICKS, REUSE_TOLERANCE_SECONDS } from './read/liveness';
 export type { ProcessTable, ProcessStatus, Liveness, SystemProcessTableOptions } from './read/liveness';
 
@@ -43,9 +45,10 @@ export type { ProcessTable, ProcessStatus, Liveness, SystemProcessTableOptions }
 export { formatFloat, FLOAT_STR_PRECISION } from './render/number';
 export { formatValue, renderFileText, UNSTABLE_MARKER } from './render/text';
 export type { ShownRecord } from './render/text';
-export { renderJson, fileJson, jsonValue, stringifyJson, JsonNumber } from './render/json';
+export { renderJson, fileJson, meaningJson, jsonValue, stringifyJson, JsonNumber } from './render/json';
 export type { JsonValue } from './render/json';
-export { formatCell, growWidths, renderLine, renderHeader, renderTickJson, textWidth, MIN_COLUMN_WIDTH, RATE_DECIMALS } from './render/table';
+export { formatCell, growWidths, fitCell, compactNumber, cellMinimum, renderLine, renderHeader, renderTickJson, textWidth, MIN_COLUMN_WIDTH, RATE_DECIMALS } from './render/table';
+export { formatBytes, formatDuration, formatRatio, formatAge, formatInUnit, formatRateInUnit, showsInUnit, unitWidth } from './render/units';
 export { renderCleanLine, renderCleanSummary, renderCleanJson, countResults, formatUnixTime } from './render/clean';
 export type { CleanAction, CleanKind, CleanResult, CleanCounts } from './render/clean';
 export { escapeControls } from './render/escape';

@@ -51,6 +51,25 @@ export function showsGrowth(meaning: RecordMeaning, valueKind: ValueKind): boole
   return meaning.kind === undefined && (valueKind === 'uint' || valueKind === 'int');
 }
 
+const TWO_TO_64 = 2n ** 64n;
+
+function isInteger(value: StatValue): value is number | bigint | boolean {
+  return typeof value === 'bigint' || typeof value === 'boolean' || Number.isInteger(value);
+}
+
+/**
+ * How much a record grew from the value `before` to the value `now` of a later read, for records
+ * that show growth (`showsGrowth`): exactly, as a bigint, when both are integers (bools count as
+ * 0 and 1), else as a number. A counter only grows and wraps at 2^64 (SPEC.md §14.3): a counter
+ * found smaller than before wrapped, and grew by `now + 2^64 − before`. Undefined for text.
+ */
+export function growthBetween(meaning: RecordMeaning, before: StatValue, now: StatValue): bigint | number | undefined {
+  if (typeof before === 'string' || typeof now === 'string') return undefined;
+  if (!isInteger(before) || !isInteger(now)) return Number(now) - Number(before);
+  const growth = BigInt(now) - BigInt(before);
+  return growth < 0n && meaning.kind === 'counter' ? growth + TWO_TO_64 : growth;
+}
+
 /**
  * Whether adding the record's values across processes gives a meaningful total: counters, gauges
  * whose aggregate is `sum`, and the numbers of records without metadata. Process facts (constants

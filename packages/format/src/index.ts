@@ -69,9 +69,9 @@ export { seriesLabel, parseSeriesLabel, escapeLabelValue, labelNameProblem, Seri
 export type { ParsedSeriesLabel } from './series';
 
 // The one semantic model of readers: what a record means (SPEC.md §14.3)
-export { meaningOf, meaningsOf, defaultAggregate } from './semantics';
+export { meaningOf, meaningsOf, familyMeaning, defaultAggregate } from './semantics';
 export type { RecordMeaning } from './semantics';
-export { combineValues, showsGrowth, isSummable } from './combine';
+export { combineValues, showsGrowth, growthBetween, isSummable } from './combine';
 
 // What a file records about its writer, and the /proc texts tools compare it with (SPEC.md §10)
 export {

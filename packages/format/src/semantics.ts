@@ -86,6 +86,15 @@ export function meaningOf(layout: RecordLayout, metadata: FileMetadata | undefin
   }
 }
 
+/**
+ * What the records of the family `meta` describes mean, before any of them exists: a labelled
+ * family declared in the metadata has no record until its first series is added (SPEC.md §14.5),
+ * yet a reader that shows it needs to know whether it is a counter, a gauge or a timer.
+ */
+export function familyMeaning(meta: FamilyMeta): RecordMeaning {
+  return meaning(meta.name, meta, NO_LABELS);
+}
+
 /** `meaningOf` for every record of a layout, in order. */
 export function meaningsOf(layout: readonly RecordLayout[], metadata: FileMetadata | undefined, path?: string): RecordMeaning[] {
   return layout.map((record) => meaningOf(record, metadata, path));

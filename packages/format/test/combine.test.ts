@@ -1,4 +1,4 @@
-import { combineValues, isSummable, meaningOf, showsGrowth, type FileMetadata, type RecordLayout, type RecordMeaning } from '@mmstats/format';
+import { combineValues, familyMeaning, growthBetween, isSummable, meaningOf, showsGrowth, type FileMetadata, type RecordLayout, type RecordMeaning } from '@mmstats/format';
 
 const metadata = (families: object[]): FileMetadata => ({ recordsEnd: 1, metadataStart: 3, families: new Map(families.map((f) => [(f as { name: string }).name, f as never])) });
 const record = (label: string) => ({ label, index: 0, labelOffset: 3 }) as RecordLayout;
@@ -45,5 +45,23 @@ describe('what readers show', () => {
     expect(isSummable(meaning('took', families))).toBe(false);
     expect(isSummable(meaning('sys.pid', families))).toBe(false);
     expect(isSummable(meaning('plain', []))).toBe(true);
+  });
+
+  it('gives a family without records the meaning its records will have', () => {
+    const hits = { name: 'hits', kind: 'counter', help: 'Requests', labels: ['route'] } as const;
+    // What a series of the family means, but for its own labels.
+    expect(familyMeaning(hits)).toEqual({ ...meaning('hits{route="/a"}', [hits]), labels: {} });
+    expect(showsGrowth(familyMeaning({ name: 'hits', kind: 'counter' }), 'uint')).toBe(true);
+    expect(familyMeaning({ name: 'took', kind: 'timer' })).toMatchObject({ family: 'took', kind: 'timer', unit: 'seconds', aggregate: 'mean', labels: {} });
+    expect(familyMeaning({ name: 'last_hit', kind: 'gauge', unit: 'epoch_seconds' }).aggregate).toBe('max');
+  });
+
+  it('measures growth exactly, and a counter that wrapped at 2^64 by what it grew', () => {
+    const hits = meaning('hits', families);
+    expect(growthBetween(hits, 5, 12)).toBe(7n);
+    expect(growthBetween(hits, 2n ** 64n - 2n, 3)).toBe(5n);
+    expect(growthBetween(meaning('plain', []), 9, 4)).toBe(-5n);
+    expect(growthBetween(meaning('plain', []), 0.5, 2)).toBe(1.5);
+    expect(growthBetween(meaning('plain', []), 'a', 'b')).toBeUndefined();
   });
 });

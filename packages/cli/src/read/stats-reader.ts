@@ -57,8 +57,11 @@ export type FileSnapshot =
 
 type DecodedRecordOf = StableRead['records'][number];
 
-/** Picks the records to read from a file's layout; the same layout always gives the same answer. */
-export type PickRecords = (layout: readonly RecordLayout[]) => readonly RecordLayout[];
+/**
+ * Picks the records to read from a file's layout, given what each record means (by
+ * `RecordLayout.index`); the same layout always gives the same answer.
+ */
+export type PickRecords = (layout: readonly RecordLayout[], meanings: readonly RecordMeaning[]) => readonly RecordLayout[];
 
 /**
  * Reads stats files through the stable read protocol (SPEC.md §8.3) with plain reads (no mmap),
@@ -93,14 +96,14 @@ export class StatsReader {
         const trailer = trailerForCopy(tail, first, stats.size, entry.file);
         const kept = this.cache.get(stats, trailer);
         if (kept !== undefined) {
-          const read = this.tryKept(readAt, first, kept.layout, pick, options);
+          const read = this.tryKept(readAt, first, kept, pick, options);
           if (read) return { stats, ...kept, read };
           this.cache.delete(stats);
         }
         const { layout, metadata } = decodeCopy(first, tail, stats.size, options);
         const decoded: DecodedLayout = { layout, metadata, meanings: meaningsOf(layout, metadata, entry.file) };
         this.cache.set(stats, decoded, trailer);
-        return { stats, ...decoded, read: readStableRecords(readAt, pick ? pick(layout) : layout, options, first) };
+        return { stats, ...decoded, read: readStableRecords(readAt, pick ? pick(layout, decoded.meanings) : layout, options, first) };
       }, open).result;
     } catch (err) {
       if (err instanceof DecodeError) throw err.withPath(entry.file);
@@ -129,14 +132,14 @@ export class StatsReader {
   private tryKept(
     readAt: ReadAt,
     first: Uint8Array,
-    layout: readonly RecordLayout[],
+    { layout, meanings }: DecodedLayout,
     pick: PickRecords | undefined,
     options: { path: string },
   ): StableRead | undefined {
     const last = layout[layout.length - 1];
     if (last !== undefined && last.end > first.length) return undefined;
     try {
-      return readStableRecords(readAt, pick ? pick(layout) : layout, options, first);
+      return readStableRecords(readAt, pick ? pick(layout, meanings) : layout, options, first);
     } catch (err) {
       if (err instanceof DecodeError) return undefined;
       throw err;
