@@ -57,7 +57,7 @@ export { resolveScope, checkRequestPattern } from './web/scope';
 export type { StatsScope } from './web/scope';
 export { aggregate, isAggregation, AGGREGATIONS } from './web/aggregate';
 export type { Aggregation } from './web/aggregate';
-export { renderExposition, metricName, prefersOpenMetrics, TEXT_FORMAT, OPENMETRICS_FORMAT, METRIC_PREFIX } from './web/prometheus';
+export { renderExposition, metricName, prefersOpenMetrics, TEXT_FORMAT, OPENMETRICS_FORMAT } from './web/prometheus';
 export type { ExpositionOptions } from './web/prometheus';
 export { BadRequestError } from './web/errors';
 export { toProcessId, MAX_PID, PID_SUFFIX } from './read/liveness';
