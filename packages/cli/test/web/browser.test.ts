@@ -18,6 +18,21 @@ const HOSTILE_LABEL = '<img src=x onerror=window.__pwned=1>';
 const HOSTILE_NOTE = '<img src=y onerror=window.__pwned=2>';
 
 const available = haveProgram(CHROMIUM, 'chromium');
+
+/** Headless Chromium showing the dashboard at `url`; script errors and CSP violations go to `problems`. */
+async function openDashboard(url: string, height: number, problems: string[]): Promise<{ browser: Browser; page: Page }> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1280, height } });
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+  await page.goto(url);
+  return { browser, page };
+}
 const describeWithChromium = available ? describe : describe.skip;
 
 describeWithChromium('dashboard in Chromium', () => {
@@ -34,17 +49,7 @@ describeWithChromium('dashboard in Chromium', () => {
     writers.push(await startWriter(dir, 'jobs', 'first'), await startWriter(dir, 'jobs', HOSTILE_NOTE));
     writeStatsFile(dir, 'hostile.mmstats', [{ label: HOSTILE_LABEL, signature: 'd', buffered: true, initial: 1.5 }]);
     server = await startWebServer({ scope: { directory: dir, pattern: '*.mmstats' }, port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    // A CSP violation or a script error shows up here.
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
-    await page.goto(server.url);
+    ({ browser, page } = await openDashboard(server.url, 860, problems));
   }, 30000);
 
   afterAll(async () => {
@@ -140,16 +145,7 @@ describeWithChromium('dashboard of a labelled application in Chromium', () => {
     dir = makeTempDir();
     for (let i = 0; i < 4; i++) writers.push(await startAppWriter(dir, 'app', 'traffic'));
     server = await startWebServer({ scope: { directory: dir, pattern: '*.mmstats' }, port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
-    await page.goto(server.url);
+    ({ browser, page } = await openDashboard(server.url, 900, problems));
   }, 30000);
 
   afterAll(async () => {
