@@ -133,7 +133,11 @@ describeWithPrometheus('Prometheus scraping mmstats web', () => {
   test('a labelled counter reads back per process, summed by route, and summed by the aggregate=sum job', async () => {
     await scraped(before());
     // A scrape that Prometheus could not parse would have up == 0.
-    expect(byLabels(await query('up'), 'job')).toEqual({ mmstats: 1, 'mmstats-sum': 1 });
+    const up = await eventually('both jobs scraped', async () => {
+      const jobs = byLabels(await query('up'), 'job');
+      return Object.keys(jobs).length === 2 ? jobs : undefined;
+    });
+    expect(up).toEqual({ mmstats: 1, 'mmstats-sum': 1 });
     expect(byLabels(await query('sum by (route) (http_requests_total{job="mmstats"})'), 'route')).toEqual({ '/a': 9, '/b': 2 });
     const summed = await eventually('the summed series', () => query('http_requests_total{job="mmstats-sum"}'), 15000);
     expect(byLabels(summed, 'route', 'status', 'pid')).toEqual({ '/a 2xx ': 8, '/b 2xx ': 2, '/a 5xx ': 1 });
