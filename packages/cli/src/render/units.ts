@@ -1,6 +1,8 @@
 // Values in their units (SPEC.md §14.3), for people: durations in ns, µs, ms, s, minutes and
 // hours, byte counts in KiB, MiB, …, ratios in percent, and times since the epoch as an age.
 // Each text has at most three significant digits, so it stays narrow enough for a table column.
+import type { StatValue } from '@mmstats/format';
+
 import { formatFloat } from './number';
 
 /** Significant digits of a value shown in its unit. */
@@ -126,4 +128,24 @@ export function showsInUnit(unit: string | undefined): boolean {
 /** The widest text `formatInUnit` usually gives for `unit` (0 for a unit it does not know). */
 export function unitWidth(unit: string | undefined): number {
   return unit === undefined ? 0 : (UNIT_WIDTHS[unit] ?? 0);
+}
+
+/** A number without float noise (`0.30000000000000004` → `0.3`): at most 7 significant digits, integers in full. */
+function plainNumber(value: number): string {
+  if (!Number.isFinite(value)) return formatFloat(value);
+  if (Number.isInteger(value)) return String(value);
+  return String(Number(value.toPrecision(7)));
+}
+
+/**
+ * Any value as a person reads it: numbers through `formatInUnit`, or as a plain number followed
+ * by a unit that has no form of its own (`3 requests`); text as it is; booleans as true and false.
+ */
+export function formatValueInUnit(value: StatValue, unit: string | undefined, nowMs: number): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  const inUnit = formatInUnit(value, unit, nowMs);
+  if (inUnit !== undefined) return inUnit;
+  const number = typeof value === 'bigint' ? value.toString() : plainNumber(value);
+  return unit === undefined ? number : `${number} ${unit}`;
 }

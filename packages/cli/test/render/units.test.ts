@@ -1,4 +1,4 @@
-import { formatAge, formatBytes, formatDuration, formatInUnit, formatRateInUnit, formatRatio, showsInUnit, unitWidth } from '../../src/render/units';
+import { formatAge, formatBytes, formatDuration, formatInUnit, formatRateInUnit, formatRatio, formatValueInUnit, showsInUnit, unitWidth } from '../../src/render/units';
 
 describe('formatDuration', () => {
   test('ns, µs, ms and s with three significant digits; minutes, hours and days in whole units', () => {
@@ -66,5 +66,16 @@ describe('formatRatio, formatAge, formatInUnit', () => {
     expect(unitWidth('epoch_seconds')).toBe('3.45ms ago'.length);
     expect(unitWidth('bytes')).toBe('0.977KiB'.length);
     expect(unitWidth('requests')).toBe(0);
+  });
+});
+
+describe('formatValueInUnit', () => {
+  test('numbers in their unit, or followed by a unit without a form of its own; text and booleans as they are', () => {
+    expect(formatValueInUnit(0.25, 'ratio', 0)).toBe('25.0%');
+    expect(formatValueInUnit(3, 'requests', 0)).toBe('3 requests');
+    expect(formatValueInUnit(0.1 + 0.2, undefined, 0)).toBe('0.3');
+    expect(formatValueInUnit(2n ** 64n, undefined, 0)).toBe('18446744073709551616');
+    expect(formatValueInUnit('x', 'seconds', 0)).toBe('x');
+    expect(formatValueInUnit(true, undefined, 0)).toBe('true');
   });
 });
