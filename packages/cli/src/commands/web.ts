@@ -38,9 +38,8 @@ export async function runWeb(options: WebOptions, io: Io): Promise<number> {
     io.stderr(escapeControls(`mmstats: cannot listen on ${host}:${port}: ${listenProblem(err)}`) + '\n');
     return 1;
   }
-  io.stdout(escapeControls(`mmstats web: serving ${scope.directory}/${scope.pattern} at ${server.url}`) + '\n');
-  if (!isLoopback(host)) io.stderr(escapeControls(`mmstats: listening on ${host}: anyone who can reach this address can read these stats`) + '\n');
-  await new Promise<void>((resolve) => {
+  // Ready to stop before saying it serves: a SIGTERM sent on reading that line finds the handler.
+  const stopped = new Promise<void>((resolve) => {
     const unregister = io.onInterrupt?.(stop) ?? (() => {});
     process.once('SIGTERM', stop);
     function stop() {
@@ -49,6 +48,9 @@ export async function runWeb(options: WebOptions, io: Io): Promise<number> {
       resolve();
     }
   });
+  io.stdout(escapeControls(`mmstats web: serving ${scope.directory}/${scope.pattern} at ${server.url}`) + '\n');
+  if (!isLoopback(host)) io.stderr(escapeControls(`mmstats: listening on ${host}: anyone who can reach this address can read these stats`) + '\n');
+  await stopped;
   await server.close();
   return 0;
 }
