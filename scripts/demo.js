@@ -1,6 +1,6 @@
 // `npm run demo`: starts the example cluster server (examples/cluster-server, 4 workers, one stats
 // file each) in a temporary stats directory, drives load against it with autocannon while
-// `mmstats poll` shows the totals live, prints a final `mmstats slurp`, then stops the server and
+// `mmstats poll` shows the counters' growth, the gauge, the latest hit and the means live, prints a final `mmstats slurp`, then stops the server and
 // removes the directory. Ctrl-C at any point stops every process it started and removes the files.
 const { spawn } = require('node:child_process');
 const { mkdtempSync, readdirSync, rmSync } = require('node:fs');
@@ -14,7 +14,10 @@ const SERVER = join(ROOT, 'examples/cluster-server/server.js');
 const MMSTATS = join(ROOT, 'packages/cli/bin/mmstats');
 const LOAD_SECONDS = 5;
 const LOAD_PATHS = ['/', '/', '/', '/status', '/500'];
-const POLL_ARGS = ['poll', '-c', String(LOAD_SECONDS + 1), '-d', '1', '-p', 'web.stats.status.', '2XX,3XX,4XX,5XX'];
+// Counters as growth per second (all requests, and the 5xx ones), the in-flight gauge, the latest
+// request's age, and the mean request time and response size over the workers.
+const POLL_FIELDS = 'requests,requests{status=5xx},in_flight,last_hit,request_time,response_size';
+const POLL_ARGS = ['poll', '-c', String(LOAD_SECONDS + 1), '-d', '1', '-p', 'web.stats.', POLL_FIELDS];
 const SLURP_ARGS = ['slurp', '--sort', '--exclude', 'web.stats.sys.', '--exclude', 'web.stats.org.'];
 
 const interrupted = new AbortController();
@@ -74,6 +77,11 @@ function show(command) {
   console.log(`\n$ ${command}`);
 }
 
+/** An argument as a POSIX shell would need it quoted, so the command shown can be pasted. */
+function shellWord(arg) {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'mmstats-demo-'));
   const env = { ...process.env, MMSTATS_PATH: dir, PORT: '0', HOST: '127.0.0.1' };
@@ -83,7 +91,7 @@ async function main() {
     console.log(`${relative(ROOT, SERVER)}: 4 workers listening on ${url}, stats files in ${dir}`);
     console.log(`autocannon: ${LOAD_SECONDS} s of requests to ${[...new Set(LOAD_PATHS)].join(', ')} over 8 connections`);
 
-    show(`mmstats ${POLL_ARGS.join(' ')} ${dir}`);
+    show(`mmstats ${POLL_ARGS.map(shellWord).join(' ')} ${dir}`);
     const poll = start([MMSTATS, ...POLL_ARGS, dir], { env, stdio: 'inherit' }, 'SIGINT');
     const [result, pollCode] = await Promise.all([driveLoad(url), poll.exited]);
     if (interrupted.signal.aborted) return;

@@ -1,49 +1,50 @@
 // The stats one worker publishes. Plain JavaScript declares fields with a `static fields` map;
 // MmStats adds sys.pid, sys.created and the other process fields, which `mmstats clean` needs
-// to tell whether the process behind a file is still alive.
+// to tell whether the process behind a file is still alive. Each field says what it is (its
+// kind, help text and unit travel in the file), so `mmstats poll` and `mmstats web` show
+// counters as growth, the timestamp as an age and the timer in milliseconds.
 const { MmStats, field } = require('@mmstats/writer');
 
 class WebStats extends MmStats {
   static fields = {
-    status2XX: field.counter({ label: 'status.2XX' }),
-    status3XX: field.counter({ label: 'status.3XX' }),
-    status4XX: field.counter({ label: 'status.4XX' }),
-    status5XX: field.counter({ label: 'status.5XX' }),
-    // Unix time in seconds, so readers can tell how long a worker has been idle.
-    lastHit: field.double({ label: 'last_hit' }),
-    // Seconds the last request took, from its arrival until its response was sent.
-    requestTime: field.timer({ label: 'request_time' }),
-    // Mean body size in bytes over every response since the worker started.
-    responseSize: field.average({ label: 'response_size' }),
+    // One series per route and status class, added the first time a pair is seen.
+    requests: field.counter({ labels: ['route', 'status'], help: 'Responses sent, by route and status class' }),
+    inFlight: field.uint({ label: 'in_flight', help: 'Requests received and not yet answered', unit: 'requests' }),
+    lastHit: field.double({ label: 'last_hit', help: 'When the last request arrived', unit: 'epoch_seconds' }),
+    requestTime: field.timer({ label: 'request_time', help: 'How long the last request took, until its response was sent' }),
+    responseSize: field.average({ label: 'response_size', help: 'Mean response body size since the worker started', unit: 'bytes' }),
   };
 
-  /** The counter of a response status' class (2XX … 5XX), or undefined for 1XX and odd codes. */
-  counterFor(status) {
-    switch (Math.floor(status / 100)) {
-      case 2:
-        return this.status2XX;
-      case 3:
-        return this.status3XX;
-      case 4:
-        return this.status4XX;
-      case 5:
-        return this.status5XX;
-      default:
-        return undefined;
+  constructor(options) {
+    super(options);
+    // Series already used, by route and status: the /status route reports them.
+    this.served = new Map();
+  }
+
+  /** Counts one response of `route` with HTTP status `status`, by its status class (`2xx` …). */
+  countResponse(route, status) {
+    const statusClass = `${Math.floor(status / 100)}xx`;
+    const key = `${route} ${statusClass}`;
+    let series = this.served.get(key);
+    if (series === undefined) {
+      series = { route, status: statusClass, counter: this.requests.labels({ route, status: statusClass }) };
+      this.served.set(key, series);
     }
+    series.counter.inc();
   }
 
   /** The values as plain JSON, for the /status route. */
   toJSON() {
+    const requests = {};
+    for (const { route, status, counter } of this.served.values()) {
+      requests[route] ??= {};
+      requests[route][status] = Number(counter.value);
+    }
     return {
       pid: this.pid,
       file: this.filename,
-      status: {
-        '2XX': Number(this.status2XX.value),
-        '3XX': Number(this.status3XX.value),
-        '4XX': Number(this.status4XX.value),
-        '5XX': Number(this.status5XX.value),
-      },
+      requests,
+      in_flight: this.inFlight,
       last_hit: this.lastHit,
       request_time: this.requestTime.value,
       response_size: this.responseSize.value,

@@ -5,18 +5,20 @@ const { WebStats } = require('./stats');
 const HOST = process.env.HOST || '127.0.0.1';
 const PORT = Number(process.env.PORT ?? 8000);
 
-/** Handles one request; returns [status, content type, body]. */
+/** The routes; any other path is answered 404 and counted under the route `other`. */
+const ROUTES = {
+  '/': () => [200, 'text/plain', 'hello from worker ' + process.pid + '\n'],
+  '/500': () => [500, 'text/plain', 'failing on purpose\n'],
+  '/status': (stats) => [200, 'application/json', JSON.stringify(stats) + '\n'],
+};
+
+/** Handles one request; returns [route label, status, content type, body]. */
 function route(url, stats) {
-  switch (url) {
-    case '/':
-      return [200, 'text/plain', 'hello from worker ' + process.pid + '\n'];
-    case '/500':
-      return [500, 'text/plain', 'failing on purpose\n'];
-    case '/status':
-      return [200, 'application/json', JSON.stringify(stats) + '\n'];
-    default:
-      return [404, 'text/plain', 'not found\n'];
-  }
+  const handler = Object.hasOwn(ROUTES, url) ? ROUTES[url] : undefined;
+  // The route label is one of a few known values, never the raw path: each label set is a
+  // record in the file, and clients choose paths.
+  if (handler === undefined) return ['other', 404, 'text/plain', 'not found\n'];
+  return [url, ...handler(stats)];
 }
 
 function startWorker() {
@@ -39,22 +41,27 @@ function startWorker() {
 
   const server = http.createServer((req, res) => {
     stats.lastHit = Date.now() / 1000;
+    stats.inFlight++;
     // The timer runs until the response is flushed or the client goes away ('close' covers both).
     stats.requestTime.time(
       () =>
         new Promise((resolve) => {
-          res.once('close', resolve);
+          res.once('close', () => {
+            stats.inFlight--;
+            resolve();
+          });
+          let name = 'other';
           let status = 500;
           let type = 'text/plain';
           let body = 'internal error\n';
           try {
-            [status, type, body] = route(req.url, stats);
+            [name, status, type, body] = route(req.url, stats);
           } catch (error) {
             console.error(`worker ${process.pid}: ${req.url}: ${error.message}`);
           }
           const size = Buffer.byteLength(body);
           res.writeHead(status, { 'content-type': type, 'content-length': size }).end(body);
-          stats.counterFor(status)?.inc();
+          stats.countResponse(name, status);
           stats.responseSize.add(size);
         }),
     );

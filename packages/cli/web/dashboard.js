@@ -34,26 +34,29 @@
     return 'number';
   }
 
-  /** What a label's row and graph show for several files: the sum of integers, the mean of floats. */
-  function combined(entries) {
-    const sum = entries.reduce((total, e) => total + toNumber(e.value), 0);
-    return isFloat(entries[0].type) ? sum / entries.length : sum;
+  // How the row of a label held by several files names the way the server combined them (each
+  // family's aggregate, from the file's metadata).
+  const COMBINED = { sum: 'Σ ', mean: 'avg ', max: 'max ', min: 'min ', last: 'last ' };
+
+  /** The value a graph plots for a label: the server's combined value. */
+  function combined(series) {
+    return series && series.value !== null && series.value !== undefined ? toNumber(series.value) : null;
   }
 
-  /** Whether a numeric signature holds floating-point values (`d`, `f`). */
-  function isFloat(type) {
-    return type === 'd' || type === 'f';
+  /** `route="/a" status="2xx"`: a series' labels as its row names it. */
+  function labelText(labels) {
+    return Object.keys(labels).map((key) => key + '="' + labels[key] + '"').join(' ');
   }
 
-  function formatNumber(n) {
-    if (Number.isInteger(n) || !Number.isFinite(n)) return String(n);
-    // Seven significant digits hide float noise; large values (Unix times) keep two decimals.
-    return String(Math.abs(n) >= 1e6 ? Number(n.toFixed(2)) : Number(n.toPrecision(7)));
+  function isLabelled(series) {
+    return Object.keys(series.labels).length > 0;
   }
 
-  function groupOf(label) {
-    const dot = label.lastIndexOf('.');
-    return dot > 0 ? label.slice(0, dot) : '(no prefix)';
+  /** A labelled series' group is its family; other labels group by prefix (before the last dot). */
+  function groupOf(series) {
+    if (isLabelled(series)) return series.family;
+    const dot = series.label.lastIndexOf('.');
+    return dot > 0 ? series.label.slice(0, dot) : '(no prefix)';
   }
 
   /** label -> [{file, pid, type, value}] over every file of a snapshot. */
@@ -63,7 +66,7 @@
       for (const record of file.records) {
         let list = map.get(record.label);
         if (!list) map.set(record.label, (list = []));
-        list.push({ file: file.file, pid: file.pid, type: record.type, value: record.value });
+        list.push({ file: file.file, pid: file.pid, type: record.type, value: record.value, shown: record.shown });
       }
     }
     return map;
@@ -74,23 +77,20 @@
   }
 
   /** The value cell's text, and the per-file line when several files carry the label. */
-  function describe(entries) {
+  function describe(series, entries) {
     const kind = kindOf(entries[0].type);
     let main;
-    if (kind === 'text') main = entries.length === 1 ? String(entries[0].value) : entries.length + ' values';
-    else if (kind === 'bool' && entries.length === 1) main = entries[0].value ? 'true' : 'false';
+    if (kind === 'text') main = entries.length === 1 ? entries[0].shown : entries.length + ' values';
+    else if (kind === 'bool' && entries.length === 1) main = entries[0].shown;
     else if (kind === 'bool') main = entries.filter((e) => e.value).length + ' of ' + entries.length + ' true';
-    else if (entries.length === 1) main = formatNumber(toNumber(entries[0].value));
-    // Integers (counters, sizes) add up across processes; floats are mostly averages, gauges and
-    // timestamps, whose sum means nothing: show their mean instead.
-    else main = (isFloat(entries[0].type) ? 'avg ' : 'Σ ') + formatNumber(combined(entries));
-    const perFile = entries.length > 1
-      ? entries.map((e) => owner(e) + ': ' + (kind === 'number' ? formatNumber(toNumber(e.value)) : String(e.value)))
-      : [];
+    else if (entries.length === 1 || series.shown === null) main = entries[0].shown;
+    else main = (series.unit === 'epoch_seconds' && series.aggregate === 'max' ? 'latest ' : COMBINED[series.aggregate] || '') + series.shown;
+    const perFile = entries.length > 1 ? entries.map((e) => owner(e) + ': ' + e.shown) : [];
     return { kind, main, perFile };
   }
 
-  function makeRow(label, kind) {
+  function makeRow(series, kind) {
+    const label = series.label;
     const tr = element('tr', 'stat');
     tr.dataset.label = label;
     const pickCell = element('td', 'pick');
@@ -104,23 +104,26 @@
       pick.addEventListener('change', () => (pick.checked ? addChart(label) : removeChart(label)));
       pickCell.append(pick);
     }
-    const labelCell = element('td', 'label', label);
+    const labelCell = element('td', 'label', isLabelled(series) ? labelText(series.labels) : label);
+    if (series.help) labelCell.title = series.help;
     const value = element('td', kind === 'text' ? 'value text' : 'value');
     const main = element('span', 'main');
     const perFile = element('span', 'per-file');
     value.append(main, perFile);
     tr.append(pickCell, labelCell, value);
-    return { tr, pick, main, perFile, kind, group: groupOf(label) };
+    return { tr, pick, main, perFile, kind, group: groupOf(series) };
   }
 
   /** Rebuilds the grouped list for a new set of labels, keeping rows (and their state) that stay. */
-  function rebuildList(labels, entriesByLabel) {
+  function rebuildList(shownSeries, entriesByLabel) {
     const container = $('groups');
     const wanted = new Map();
-    for (const label of labels) {
-      const prefix = groupOf(label);
+    const helpOf = new Map();
+    for (const series of shownSeries) {
+      const prefix = groupOf(series);
       if (!wanted.has(prefix)) wanted.set(prefix, []);
-      wanted.get(prefix).push(label);
+      wanted.get(prefix).push(series);
+      if (isLabelled(series) && series.help) helpOf.set(prefix, series.help);
     }
     for (const [label, row] of rows) if (!entriesByLabel.has(label)) { row.tr.remove(); rows.delete(label); }
     for (const [prefix, group] of groups) if (!wanted.has(prefix)) { group.details.remove(); groups.delete(prefix); }
@@ -133,22 +136,25 @@
         details.dataset.group = prefix;
         const summary = element('summary', '', prefix);
         const count = element('span', 'count');
-        summary.append(count);
+        const help = element('span', 'help');
+        summary.append(count, help);
         const table = element('table');
         const tbody = element('tbody');
         table.append(tbody);
         details.append(summary, table);
-        group = { details, tbody, count };
+        group = { details, tbody, count, help };
         groups.set(prefix, group);
       }
       const members = wanted.get(prefix);
       group.count.textContent = String(members.length);
+      group.help.textContent = helpOf.get(prefix) || '';
       group.tbody.replaceChildren();
-      for (const label of members) {
+      for (const series of members) {
+        const label = series.label;
         const kind = kindOf(entriesByLabel.get(label)[0].type);
         let row = rows.get(label);
         if (row && row.kind !== kind) { row.tr.remove(); row = undefined; }
-        if (!row) rows.set(label, (row = makeRow(label, kind)));
+        if (!row) rows.set(label, (row = makeRow(series, kind)));
         group.tbody.append(row.tr);
       }
       container.append(group.details);
@@ -158,21 +164,22 @@
 
   function applySearch() {
     const needle = $('search').value.trim().toLowerCase();
-    for (const [label, row] of rows) row.tr.hidden = needle !== '' && !label.toLowerCase().includes(needle);
+    for (const [label, row] of rows) row.tr.hidden = needle !== '' && !label.toLowerCase().includes(needle) && !row.group.toLowerCase().includes(needle);
     for (const group of groups.values()) group.details.hidden = [...group.tbody.children].every((tr) => tr.hidden);
   }
 
-  function renderStats(snapshot, entriesByLabel) {
-    const labels = [...entriesByLabel.keys()].sort();
-    const key = labels.join('\n');
+  function renderStats(snapshot, entriesByLabel, seriesByLabel) {
+    // Process facts (sys.pid, the runtime version…) are never combined: the files table shows them.
+    const shownSeries = snapshot.series.filter((series) => !series.fact);
+    const key = shownSeries.map((series) => series.label).join('\n');
     if (key !== labelKey) {
       labelKey = key;
-      rebuildList(labels, entriesByLabel);
+      rebuildList(shownSeries, entriesByLabel);
     }
     for (const [label, entries] of entriesByLabel) {
       const row = rows.get(label);
       if (!row) continue;
-      const shown = describe(entries);
+      const shown = describe(seriesByLabel.get(label), entries);
       row.main.textContent = shown.main;
       const key = shown.perFile.join('\n');
       if (row.perFileKey !== key) {
@@ -183,12 +190,23 @@
     $('empty').hidden = snapshot.files.length > 0;
   }
 
+  /** One line of a file's process facts: `tid 812 · uid 0 · node v20.20.2 · created 3 min ago`. */
+  function factsLine(file) {
+    const facts = [];
+    for (const record of file.records) {
+      if (!record.fact || record.label === 'sys.pid') continue;
+      if (/^org\.[^.]+\.version$/.test(record.label)) facts.push(record.shown);
+      else facts.push(record.label.replace(/^sys\./, '') + ' ' + record.shown);
+    }
+    return facts.join(' · ');
+  }
+
   function renderFiles(snapshot) {
     const tbody = $('files').tBodies[0];
     tbody.replaceChildren(...snapshot.files.map((file) => {
       const tr = element('tr');
       tr.dataset.file = file.file;
-      tr.append(element('td', '', file.file), element('td', '', file.pid === null ? '-' : String(file.pid)), element('td', '', String(file.records.length)));
+      tr.append(element('td', '', file.file), element('td', '', file.pid === null ? '-' : String(file.pid)), element('td', 'facts', factsLine(file)), element('td', '', String(file.records.length)));
       return tr;
     }));
     $('file-count').textContent = '(' + snapshot.files.length + ')';
@@ -203,13 +221,14 @@
 
   function addChart(label) {
     if (charts.has(label)) return;
-    const entries = previous && byLabel(previous).get(label);
-    const counter = !!entries && entries[0].type === 'Q';
+    const series = previous && previous.series.find((s) => s.label === label);
+    const counter = !!series && series.growth;
     const box = element('div', 'chart');
     box.dataset.label = label;
     box.dataset.points = '0';
     const head = element('div', 'chart-head');
     const title = element('span', 'title', label);
+    if (series && series.unit) title.title = series.unit;
     const mode = element('button', '', '');
     const close = element('button', '', '×');
     close.title = 'remove this graph';
@@ -263,13 +282,13 @@
     $('charts-hint').hidden = charts.size > 0;
   }
 
-  function updateCharts(snapshot, entriesByLabel) {
+  function updateCharts(snapshot, entriesByLabel, seriesByLabel) {
     for (const state of charts.values()) {
       const entries = entriesByLabel.get(state.label);
       const step = rateStep(state.label, snapshot, previous, state.known);
       state.known = step.known;
       let y = null;
-      if (entries) y = state.rate ? step.rate : combined(entries);
+      if (entries) y = state.rate ? step.rate : combined(seriesByLabel.get(state.label));
       if (state.rate && y === null && state.xs.length === 0) continue; // no rate before a second sample
       state.xs.push(snapshot.time);
       state.ys.push(y);
@@ -287,10 +306,11 @@
       if (!response.ok) throw new Error('HTTP ' + response.status);
       const snapshot = await response.json();
       const entriesByLabel = byLabel(snapshot);
+      const seriesByLabel = new Map(snapshot.series.map((series) => [series.label, series]));
       $('where').textContent = snapshot.directory + '/' + snapshot.pattern;
-      renderStats(snapshot, entriesByLabel);
+      renderStats(snapshot, entriesByLabel, seriesByLabel);
       renderFiles(snapshot);
-      updateCharts(snapshot, entriesByLabel);
+      updateCharts(snapshot, entriesByLabel, seriesByLabel);
       previous = snapshot;
       ticks++;
       document.body.dataset.ticks = String(ticks);

@@ -1,6 +1,7 @@
 import { FORMAT_VERSION, UNBUFFERED } from './constants';
 import { DecodeError } from './errors';
 import type { RecordLayout } from './layout';
+import { decodeTrailer, type Trailer } from './meta';
 import { safeJsonString } from './quote';
 import { decodeUtf8, fixedTypeOfByte, parseTypeSignature, readSlot, stringSizeOf, stringType, type StatValue, type TypeInfo } from './types';
 
@@ -20,6 +21,11 @@ export interface DecodeOptions {
    * Defaults to `DEFAULT_MAX_RECORDS`; `Infinity` lifts the limit.
    */
   readonly maxRecords?: number;
+  /**
+   * The file's metadata trailer, read before the bytes were copied (SPEC.md §14.5), or null for
+   * none. Defaults to the trailer found at the end of the bytes themselves.
+   */
+  readonly trailer?: Trailer | null;
 }
 
 /** A record with its current value, and its raw double-buffer state for tools that want it. */
@@ -77,6 +83,20 @@ function signatureType(bytes: Uint8Array, at: number, length: number): TypeInfo 
 }
 
 /**
+ * Throws the `DecodeError` of a file that is empty or whose version byte is not 1 (SPEC.md §2): the
+ * first check of every reading (SPEC.md §14.2, order of checks).
+ */
+export function checkVersion(bytes: Uint8Array, path?: string): void {
+  if (bytes.length === 0) throw new DecodeError('empty file: not an mmstats file', { offset: 0, path });
+  if (bytes[0] !== FORMAT_VERSION) {
+    throw new DecodeError(`unsupported version byte ${hexByte(bytes[0])} (expected ${hexByte(FORMAT_VERSION)}): not an mmstats v1 file`, {
+      offset: 0,
+      path,
+    });
+  }
+}
+
+/**
  * Checks the version byte and walks the records (SPEC.md §3, §6), returning where each one lies.
  * Stops at a zero label length or at the end of the bytes. Any other problem, or a record beyond
  * `maxRecords`, is a `DecodeError` naming the record and offset: it never reads out of bounds,
@@ -85,17 +105,14 @@ function signatureType(bytes: Uint8Array, at: number, length: number): TypeInfo 
 export function decodeLayout(bytes: Uint8Array, options: DecodeOptions = {}): RecordLayout[] {
   const path = options.path;
   const maxRecords = options.maxRecords ?? DEFAULT_MAX_RECORDS;
-  if (bytes.length === 0) throw new DecodeError('empty file: not an mmstats file', { offset: 0, path });
-  if (bytes[0] !== FORMAT_VERSION) {
-    throw new DecodeError(`unsupported version byte ${hexByte(bytes[0])} (expected ${hexByte(FORMAT_VERSION)}): not an mmstats v1 file`, {
-      offset: 0,
-      path,
-    });
-  }
+  checkVersion(bytes, path);
   const size = bytes.length;
+  const trailer = options.trailer === undefined ? decodeTrailer(bytes, size, path) : options.trailer;
+  // Records stop at the trailer's records end as they stop at an end marker (SPEC.md §14.2).
+  const recordsEnd = trailer ? Math.min(trailer.recordsEnd, size) : size;
   const records: RecordLayout[] = [];
   let offset = 1;
-  while (offset < size) {
+  while (offset < recordsEnd) {
     const index = records.length;
     if (offset + 1 === size) {
       // One byte left: a zero there is the end marker cut short by the end of the file.
@@ -145,6 +162,7 @@ export function decodeLayout(bytes: Uint8Array, options: DecodeOptions = {}): Re
       );
     }
     const end = slot0 + slotBytes;
+    if (end > recordsEnd) failAt(`record ${quoted(label)} runs past the records end ${recordsEnd} that the metadata trailer gives`, offset, index, path);
     records.push({
       index,
       offset,

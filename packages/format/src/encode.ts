@@ -1,6 +1,7 @@
 import { FORMAT_VERSION, MAX_LABEL_BYTES, UNBUFFERED } from './constants';
 import { EncodeError } from './errors';
 import { fileSize, recordSize, type RecordLayout } from './layout';
+import { encodeFamilyMeta, METADATA_MAGIC, TRAILER_METADATA_START, TRAILER_RECORDS_END, TRAILER_SIZE, type FamilyMeta } from './meta';
 import { decodeUtf8, parseTypeSignature, writeSlot, type StatValue } from './types';
 
 /** One record to lay out: what the writer declares for each field. */
@@ -27,6 +28,17 @@ export interface EncodeOptions {
    * vectors, converters). Defaults to false: writers must not produce them (SPEC.md §4.1).
    */
   readonly allowLegacySignatures?: boolean;
+  /**
+   * Families to describe in a metadata block at the end of the file (SPEC.md §14). Without it
+   * (the default) the file has no metadata block, exactly as the original wrote files.
+   */
+  readonly metadata?: readonly FamilyMeta[];
+  /**
+   * Bytes of zeros to keep between the records and the metadata, for records and families added
+   * while the file is live (SPEC.md §14.5). Only with `metadata`. Defaults to 0; the page rounding
+   * leaves some room anyway.
+   */
+  readonly reserve?: number;
 }
 
 /** The planned file: every record's offsets, the bytes they take and the file size. */
@@ -34,8 +46,12 @@ export interface FilePlan {
   readonly records: readonly RecordLayout[];
   /** Bytes used by the version byte and the records. */
   readonly contentSize: number;
-  /** The file's size: `contentSize` rounded up to whole pages, at least one page. */
+  /** The file's size: the content, and any reserve and metadata block, rounded up to whole pages. */
   readonly fileSize: number;
+  /** The metadata block's entries, when the file has one (SPEC.md §14.3), in file order. */
+  readonly metadataEntries?: readonly Uint8Array[];
+  /** Where the metadata entries start (`M`), when the file has them. */
+  readonly metadataStart?: number;
 }
 
 const utf8 = new TextEncoder();
@@ -44,57 +60,95 @@ const utf8 = new TextEncoder();
 const LEGACY_SIGNATURES = new Set(['L', 'l']);
 
 /**
- * Works out where each record goes (SPEC.md §3) without writing anything. Throws `EncodeError`
- * for an empty or oversized label, a duplicate label or an unknown type signature.
+ * Where record `index` of `spec` goes when it starts at `offset` (SPEC.md §3). Throws
+ * `EncodeError` for an empty or oversized label or an unknown type signature.
+ */
+export function layoutRecord(spec: RecordSpec, index: number, offset: number, options: EncodeOptions = {}): RecordLayout {
+  const labelLength = utf8.encode(spec.label).length;
+  if (labelLength === 0) throw new EncodeError(`record ${index}: a label cannot be empty`);
+  if (labelLength > MAX_LABEL_BYTES) {
+    throw new EncodeError(`label ${JSON.stringify(spec.label.slice(0, 40))}… is ${labelLength} bytes; at most ${MAX_LABEL_BYTES} fit`);
+  }
+  const type = parseTypeSignature(spec.signature);
+  if (type && !options.allowLegacySignatures && LEGACY_SIGNATURES.has(spec.signature)) {
+    throw new EncodeError(`label ${JSON.stringify(spec.label)}: ${spec.signature} is a legacy signature readers accept; write Q or q instead`);
+  }
+  if (!type) throw new EncodeError(`label ${JSON.stringify(spec.label)}: unknown type signature ${JSON.stringify(spec.signature)}`);
+  const signatureLength = spec.signature.length;
+  const labelOffset = offset + 2;
+  const writeIndexOffset = labelOffset + labelLength + 2 + signatureLength;
+  const slot0 = writeIndexOffset + 1;
+  return {
+    index,
+    offset,
+    end: offset + recordSize(labelLength, signatureLength, type.size, spec.buffered),
+    label: spec.label,
+    labelOffset,
+    labelLength,
+    signature: spec.signature,
+    type,
+    writeIndexOffset,
+    buffered: spec.buffered,
+    slotOffsets: [slot0, spec.buffered ? slot0 + type.size : slot0],
+  };
+}
+
+/**
+ * Works out where each record goes (SPEC.md §3), and with `options.metadata` the metadata block
+ * (SPEC.md §14), without writing anything. Throws `EncodeError` for an empty or oversized label,
+ * a duplicate label, an unknown type signature or a bad reserve.
  */
 export function layoutRecords(specs: readonly RecordSpec[], options: EncodeOptions = {}): FilePlan {
   const records: RecordLayout[] = [];
   const seen = new Set<string>();
   let offset = 1;
   specs.forEach((spec, index) => {
-    const labelBytes = utf8.encode(spec.label);
-    const labelLength = labelBytes.length;
-    if (labelLength === 0) throw new EncodeError(`record ${index}: a label cannot be empty`);
-    if (labelLength > MAX_LABEL_BYTES) {
-      throw new EncodeError(
-        `label ${JSON.stringify(spec.label.slice(0, 40))}… is ${labelLength} bytes; at most ${MAX_LABEL_BYTES} fit`,
-      );
-    }
     // Compare labels as stored: strings differing only in lone surrogates encode to the same bytes.
-    const stored = decodeUtf8(labelBytes);
+    const stored = decodeUtf8(utf8.encode(spec.label));
     if (seen.has(stored)) throw new EncodeError(`duplicate label ${JSON.stringify(spec.label)}`);
     seen.add(stored);
-    const type = parseTypeSignature(spec.signature);
-    if (type && !options.allowLegacySignatures && LEGACY_SIGNATURES.has(spec.signature)) {
-      throw new EncodeError(`label ${JSON.stringify(spec.label)}: ${spec.signature} is a legacy signature readers accept; write Q or q instead`);
-    }
-    if (!type) throw new EncodeError(`label ${JSON.stringify(spec.label)}: unknown type signature ${JSON.stringify(spec.signature)}`);
-    const signatureLength = spec.signature.length;
-    const labelOffset = offset + 2;
-    const writeIndexOffset = labelOffset + labelLength + 2 + signatureLength;
-    const slot0 = writeIndexOffset + 1;
-    const end = offset + recordSize(labelLength, signatureLength, type.size, spec.buffered);
-    records.push({
-      index,
-      offset,
-      end,
-      label: spec.label,
-      labelOffset,
-      labelLength,
-      signature: spec.signature,
-      type,
-      writeIndexOffset,
-      buffered: spec.buffered,
-      slotOffsets: [slot0, spec.buffered ? slot0 + type.size : slot0],
-    });
-    offset = end;
+    const record = layoutRecord(spec, index, offset, options);
+    records.push(record);
+    offset = record.end;
   });
-  return { records, contentSize: offset, fileSize: fileSize(offset, options.pageSize) };
+  if (options.metadata === undefined) {
+    if (options.reserve !== undefined && options.reserve !== 0) throw new EncodeError('a reserve needs a metadata block (the metadata option)');
+    return { records, contentSize: offset, fileSize: fileSize(offset, options.pageSize) };
+  }
+  const reserve = options.reserve ?? 0;
+  if (!Number.isSafeInteger(reserve) || reserve < 0) throw new EncodeError(`reserve must be a whole number of bytes, got ${String(reserve)}`);
+  const names = new Set<string>();
+  const metadataEntries = options.metadata.map((meta) => {
+    if (names.has(meta.name)) throw new EncodeError(`family ${JSON.stringify(meta.name)} is described twice`);
+    names.add(meta.name);
+    return encodeFamilyMeta(meta);
+  });
+  const metadataBytes = metadataEntries.reduce((sum, entry) => sum + entry.length, 0);
+  // The end marker (2 bytes) after the records, then the reserve, the entries and the trailer.
+  const size = fileSize(offset + 2 + reserve + metadataBytes + TRAILER_SIZE, options.pageSize);
+  if (size > 0xffffffff) throw new EncodeError(`a file with metadata is at most 4 GiB (its offsets are u32); this one needs ${size} bytes`);
+  return { records, contentSize: offset, fileSize: size, metadataEntries, metadataStart: size - TRAILER_SIZE - metadataBytes };
+}
+
+/** Writes `record`'s bytes for `spec` into `target`: lengths, label, signature, initial value and write-buffer byte. */
+export function writeRecord(target: Uint8Array, view: DataView, record: RecordLayout, spec: RecordSpec): void {
+  view.setUint16(record.offset, record.labelLength, true);
+  utf8.encodeInto(record.label, target.subarray(record.labelOffset, record.labelOffset + record.labelLength));
+  const signatureAt = record.labelOffset + record.labelLength;
+  view.setUint16(signatureAt, record.signature.length, true);
+  for (let k = 0; k < record.signature.length; k++) target[signatureAt + 2 + k] = record.signature.charCodeAt(k);
+  let writeIndex = record.buffered ? 0 : UNBUFFERED;
+  if (spec.initial !== undefined) {
+    writeSlot(view, record.slotOffsets[0], record.type, spec.initial);
+    if (record.buffered) writeIndex = 1;
+  }
+  target[record.writeIndexOffset] = writeIndex;
 }
 
 /**
  * Writes the version byte and every record of `plan` into `target` (at least `plan.fileSize`
- * bytes, zero-filled): labels, signatures, write-buffer bytes and initial values.
+ * bytes, zero-filled): labels, signatures, write-buffer bytes and initial values, and the metadata
+ * block with its trailer when the plan has one.
  */
 export function writeRecords(target: Uint8Array, plan: FilePlan, specs: readonly RecordSpec[]): void {
   if (target.length < plan.fileSize) {
@@ -103,20 +157,24 @@ export function writeRecords(target: Uint8Array, plan: FilePlan, specs: readonly
   const view = new DataView(target.buffer, target.byteOffset, target.byteLength);
   target.fill(0, 0, plan.fileSize); // padding and untouched slots must be zero (SPEC.md §5)
   target[0] = FORMAT_VERSION;
-  plan.records.forEach((record, i) => {
-    const spec = specs[i];
-    view.setUint16(record.offset, record.labelLength, true);
-    utf8.encodeInto(record.label, target.subarray(record.labelOffset, record.labelOffset + record.labelLength));
-    const signatureAt = record.labelOffset + record.labelLength;
-    view.setUint16(signatureAt, record.signature.length, true);
-    for (let k = 0; k < record.signature.length; k++) target[signatureAt + 2 + k] = record.signature.charCodeAt(k);
-    let writeIndex = record.buffered ? 0 : UNBUFFERED;
-    if (spec.initial !== undefined) {
-      writeSlot(view, record.slotOffsets[0], record.type, spec.initial);
-      if (record.buffered) writeIndex = 1;
-    }
-    target[record.writeIndexOffset] = writeIndex;
-  });
+  plan.records.forEach((record, i) => writeRecord(target, view, record, specs[i]));
+  if (plan.metadataEntries === undefined || plan.metadataStart === undefined) return;
+  let at = plan.metadataStart;
+  for (const entry of plan.metadataEntries) {
+    target.set(entry, at);
+    at += entry.length;
+  }
+  writeTrailer(target, plan.fileSize, plan.contentSize, plan.metadataStart);
+}
+
+/** Writes the trailer of a file of `size` bytes (SPEC.md §14.2). */
+function writeTrailer(target: Uint8Array, size: number, recordsEnd: number, metadataStart: number): void {
+  const view = new DataView(target.buffer, target.byteOffset, target.byteLength);
+  const base = size - TRAILER_SIZE;
+  view.setUint32(base + TRAILER_RECORDS_END, recordsEnd, true);
+  view.setUint32(base + TRAILER_METADATA_START, metadataStart, true);
+  view.setUint32(base + 8, 0, true);
+  target.set(METADATA_MAGIC, base + 12);
 }
 
 /** Lays out `specs` and returns a complete new file image with its plan. */

@@ -32,11 +32,11 @@ export { recordSize, fileSize } from './layout';
 export type { RecordLayout } from './layout';
 
 // Encoding (writers)
-export { layoutRecords, writeRecords, encodeFile } from './encode';
+export { layoutRecords, layoutRecord, writeRecords, writeRecord, encodeFile } from './encode';
 export type { RecordSpec, EncodeOptions, FilePlan } from './encode';
 
 // Decoding (readers)
-export { decodeLayout, decodeFile, readValue, toDataView, DEFAULT_MAX_RECORDS } from './decode';
+export { checkVersion, decodeLayout, decodeFile, readValue, toDataView, DEFAULT_MAX_RECORDS } from './decode';
 export type { DecodeOptions, DecodedRecord } from './decode';
 export { safeJsonString } from './quote';
 
@@ -45,8 +45,33 @@ export { temporaryFileName, parseTemporaryFileName, couldBeUnfinishedStatsFile }
 export type { TemporaryName } from './temporary-name';
 
 // The read protocol of our tools (SPEC.md §8.3): values confirmed by two identical copies
-export { readStableFile, readStableRecords, DEFAULT_MAX_COPIES, DEFAULT_PATIENT_COPIES } from './stable';
-export type { ReadAt, StableRead, StableReadOptions } from './stable';
+export { readStableFile, readStableRecords, readTrailerBytes, trailerForCopy, decodeCopy, DEFAULT_MAX_COPIES, DEFAULT_PATIENT_COPIES } from './stable';
+export type { ReadAt, StableRead, StableReadOptions, DecodedCopy } from './stable';
+
+// Metadata and records added at run time (SPEC.md §14)
+export {
+  METRIC_KINDS,
+  AGGREGATES,
+  KNOWN_UNITS,
+  TRAILER_SIZE,
+  METADATA_MAGIC,
+  MAX_APPENDED_LABEL_BYTES,
+  hasMetadataMagic,
+  decodeTrailer,
+  decodeMetadata,
+  parseFamilyMeta,
+  encodeFamilyMeta,
+  unitProblem,
+} from './meta';
+export type { MetricKind, Aggregate, FamilyMeta, FileMetadata, Trailer } from './meta';
+export { appendRecord, prepareRecord, publishRecord, appendFamily, reserveLeft } from './append';
+export { seriesLabel, parseSeriesLabel, escapeLabelValue, labelNameProblem, SeriesLabelError, RESERVED_LABEL_NAMES, OVERFLOW_LABELS } from './series';
+export type { ParsedSeriesLabel } from './series';
+
+// The one semantic model of readers: what a record means (SPEC.md §14.3)
+export { meaningOf, meaningsOf, familyMeaning, defaultAggregate } from './semantics';
+export type { RecordMeaning } from './semantics';
+export { combineValues, showsGrowth, growthBetween, isSummable } from './combine';
 
 // What a file records about its writer, and the /proc texts tools compare it with (SPEC.md §10)
 export {

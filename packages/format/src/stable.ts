@@ -2,9 +2,10 @@
 // separate reads, hold the same bytes. A single copy can be torn (§8.1), and a 1-bit write index
 // cannot tell a reader overtaken by two publications from one overtaken by none.
 import { UNBUFFERED } from './constants';
-import { decodeLayout, toDataView, type DecodedRecord, type DecodeOptions } from './decode';
+import { checkVersion, decodeLayout, toDataView, type DecodedRecord, type DecodeOptions } from './decode';
 import { DecodeError } from './errors';
 import type { RecordLayout } from './layout';
+import { decodeMetadata, decodeTrailer, TRAILER_SIZE, type FileMetadata, type Trailer } from './meta';
 import { readSlot, type StatValue, type TypeInfo } from './types';
 
 /**
@@ -227,16 +228,60 @@ function confirmedOnly(accepted: ReadonlyArray<DecodedRecord | undefined>, accep
 }
 
 /**
- * Reads a whole file of `size` bytes by the stable read protocol (SPEC.md §8.3): one copy of the
- * file gives the layout (`decodeLayout`), then `readStableRecords` confirms every value. This is
- * how our tools read a file that a writer may be updating.
+ * Reads a whole file of `size` bytes by the stable read protocol (SPEC.md §8.3): the metadata
+ * trailer first, with its own read (SPEC.md §14.5), then one copy of the file gives the layout
+ * (`decodeLayout`) and the metadata (`decodeMetadata`), then `readStableRecords` confirms every
+ * value. This is how our tools read a file that a writer may be updating.
  */
-export function readStableFile(readAt: ReadAt, size: number, options: StableReadOptions = {}): StableRead & { layout: RecordLayout[] } {
+export function readStableFile(readAt: ReadAt, size: number, options: StableReadOptions = {}): StableRead & { layout: RecordLayout[]; metadata: FileMetadata | undefined } {
   checkMaxCopies(options.maxCopies);
   checkPatientCopies(options.patientCopies);
+  const tail = readTrailerBytes(readAt, size);
   const first = readAt(0, size);
-  const layout = decodeLayout(first, options);
-  return { ...readStableRecords(readAt, layout, options, first), layout };
+  const { layout, metadata } = decodeCopy(first, tail, size, options);
+  return { ...readStableRecords(readAt, layout, options, first), layout, metadata };
+}
+
+/** What `decodeCopy` finds in a copy of a whole file. */
+export interface DecodedCopy {
+  readonly layout: RecordLayout[];
+  readonly metadata: FileMetadata | undefined;
+  /** The trailer the records were walked by, or null for a file without metadata. */
+  readonly trailer: Trailer | null;
+}
+
+/**
+ * Decodes `first`, a copy of a whole file of `size` bytes made after its trailer `tail` was read
+ * (`readTrailerBytes`), in the order of checks of SPEC.md §14.2: the version byte, the trailer,
+ * the records (up to the trailer's records end), the metadata entries. Throws `DecodeError`.
+ */
+export function decodeCopy(first: Uint8Array, tail: Uint8Array | undefined, size: number, options: DecodeOptions = {}): DecodedCopy {
+  checkVersion(first, options.path);
+  const trailer = trailerForCopy(tail, first, size, options.path);
+  const layout = decodeLayout(first, { ...options, trailer });
+  return { layout, metadata: decodeMetadata(first, options.path, trailer), trailer };
+}
+
+/**
+ * The last `TRAILER_SIZE` bytes of a file of `size` bytes, read on their own (SPEC.md §14.5: a
+ * reader of copies reads the trailer before the records), or undefined for a file too small to
+ * have one. Pass them to `decodeTrailer(bytes, size)`.
+ */
+export function readTrailerBytes(readAt: ReadAt, size: number): Uint8Array | undefined {
+  if (size <= TRAILER_SIZE) return undefined;
+  const tail = readAt(size - TRAILER_SIZE, TRAILER_SIZE);
+  return tail.length === TRAILER_SIZE ? tail : undefined;
+}
+
+/**
+ * The trailer to walk `first`, a copy of a whole file of `size` bytes made after `tail` was read
+ * (`readTrailerBytes`), by: the one of `tail`, or null for a file without metadata. A file that
+ * changed size between the two reads is judged by its copy alone. Throws `DecodeError` for a
+ * trailer that cannot be right.
+ */
+export function trailerForCopy(tail: Uint8Array | undefined, first: Uint8Array, size: number, path?: string): Trailer | null {
+  const trailer = tail !== undefined && first.length === size ? decodeTrailer(tail, size, path) : decodeTrailer(first, first.length, path);
+  return trailer ?? null;
 }
 
 function checkPatientCopies(value: number | undefined): number {

@@ -10,7 +10,7 @@ export interface TemporaryName {
   readonly finalName: string;
   /** The process creating the file. */
   readonly pid: number;
-  /** The worker thread creating it (0 for the main thread). */
+  /** The thread creating it: our writers give the kernel's thread id (the pid for the main thread); older ones gave 0 for the main thread. */
   readonly threadId: number;
   /** Eight lowercase hex digits, random, so that no two attempts share a name. */
   readonly nonce: string;

@@ -4,6 +4,7 @@
 import {
   DEFAULT_MAX_COPIES,
   DEFAULT_PATIENT_COPIES,
+  TRAILER_SIZE,
   decodeFile,
   decodeLayout,
   encodeFile,
@@ -23,13 +24,19 @@ const NAME_SLOT = 0x41;
 function simulatedFile(between: (file: Buffer, reads: number) => void = () => {}) {
   const file = readFixture();
   const reads: Array<[offset: number, length: number]> = [];
+  // The metadata trailer is read before the copies (SPEC.md §14.5); it is not one of them.
+  const trailerReads: number[] = [];
   const readAt: ReadAt = (offset, length) => {
+    if (offset === file.length - TRAILER_SIZE && length === TRAILER_SIZE) {
+      trailerReads.push(reads.length);
+      return Buffer.from(file.subarray(offset, offset + length));
+    }
     reads.push([offset, length]);
     const copy = Buffer.from(file.subarray(offset, offset + length));
     between(file, reads.length);
     return copy;
   };
-  return { file, reads, readAt };
+  return { file, reads, readAt, trailerReads };
 }
 
 /** Publishes a double into `load` the way a writer does (SPEC.md §7.2). */
@@ -56,8 +63,9 @@ function plain(records: readonly DecodedRecord[]) {
 
 describe('readStableFile', () => {
   it('reads a file nobody writes with two reads: the whole file, then the value bytes', () => {
-    const { file, reads, readAt } = simulatedFile();
+    const { file, reads, readAt, trailerReads } = simulatedFile();
     const read = readStableFile(readAt, file.length, { path: 'basic.mmstats' });
+    expect(trailerReads).toEqual([0]); // before any copy
     expect(values(read.records)).toEqual({ load: 2.25, hits: 5, name: 'hi', up: true });
     expect(plain(read.records)).toEqual(decodeFile(file));
     expect(read.unstable).toEqual([]);

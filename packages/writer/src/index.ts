@@ -18,5 +18,14 @@ export { DEFAULT_FILENAME_TEMPLATE, defaultDirectory, expandFilename, resolveSta
 export { SchemaError, MapError, BindingError } from './errors';
 export { MmstatsError } from '@mmstats/format';
 
+// Labelled fields, gauges and the runtime API (SPEC.md §14)
+export { Registry } from './registry';
+export type { RegistryOptions, RegistryGaugeOptions, GaugeType, GaugeMetric } from './registry';
+export { Family, DEFAULT_MAX_LABEL_SETS } from './fields/family';
+export type { LabelValues } from './fields/family';
+export type { Gauge } from './fields/gauge';
+export { DEFAULT_RESERVE, REFUSED_LABEL } from './model';
+export type { CounterOptions, GaugeOptions, LabelledOptions, GaugeHandle } from './schema';
+
 // The native binding
 export { hasMmapBinding } from './mmap';

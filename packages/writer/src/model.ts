@@ -1,16 +1,19 @@
 import { dirname } from 'node:path';
-import { EncodeError, layoutRecords, type RecordSpec, type StatValue } from '@mmstats/format';
+import { EncodeError, layoutRecords, recordSize, type FamilyMeta, type RecordSpec, type StatValue } from '@mmstats/format';
 import { FIELDS, fieldHolderMaker, installAccessor, type FieldHolder, type FieldHolderMaker } from './accessors';
 import { decoratedFields, type DeclaredField } from './decorators';
 import { SchemaError } from './errors';
 import { DEFAULT_COPY_INTERVAL_MS } from './copy-mode';
 import { warnIfDefaultDirectoryOnDisk } from './disk-warning';
 import { createMappedFile, removeMappedFile, syncMappedFile, type FileStorage, type MappedFile } from './file';
-import type { Bound, Memory } from './fields/memory';
+import { Counter } from './fields/counter';
+import { Family, overflowLabel } from './fields/family';
+import { memoryOver, type Bound } from './fields/memory';
+import { LiveFile } from './live-file';
 import { hasMmapBinding, missingBindingError, pageSize } from './mmap';
 import { resolveStatsPath } from './naming';
 import { threadIdentity } from './identity';
-import type { FieldDefinition } from './schema';
+import type { FieldDefinition, FieldSpec } from './schema';
 import { field } from './field';
 
 /** Options of a stats object. */
@@ -38,7 +41,21 @@ export interface MmStatsOptions {
   readonly fallback?: 'throw' | 'copy';
   /** Copy mode only: milliseconds between two writes of the file. Defaults to 1000. */
   readonly copyInterval?: number;
+  /**
+   * `'original'` writes exactly the bytes the original mmstats wrote: no metadata block (kinds,
+   * help, units), so no labelled fields. Defaults to `'default'`: the records, then a metadata
+   * block the original tools skip (SPEC.md §14).
+   */
+  readonly layout?: 'default' | 'original';
+  /**
+   * Bytes kept free in the file for series of labelled fields added while it is live (SPEC.md
+   * §14.5). Defaults to 64 KiB when the class has a labelled field, else 0.
+   */
+  readonly reserve?: number;
 }
+
+/** Default of `MmStatsOptions.reserve` for files with labelled families. */
+export const DEFAULT_RESERVE = 64 * 1024;
 
 /** Options of `flush()`. */
 export interface FlushOptions {
@@ -58,6 +75,12 @@ interface State {
   readonly path: string;
   readonly size: number;
   readonly fields: readonly Bound[];
+  readonly live: LiveFile;
+  /** The counter of refused label sets, in files with labelled families or added to at run time. */
+  readonly refused: Counter | undefined;
+  readonly prefix: string;
+  /** Field objects added at run time (a registry's metrics), rebound with the others by `remove()`. */
+  readonly extra: Bound[];
 }
 
 const schemas = new WeakMap<Function, readonly SchemaField[]>();
@@ -132,6 +155,39 @@ function staticValue(cls: Function, field: SchemaField): StatValue {
   }
 }
 
+const dynamicClasses = new WeakSet<Function>();
+
+/**
+ * @internal Marks a stats class whose files get families added at run time (the registry's): they
+ * always have the refused-label-sets counter and the default reserve.
+ */
+export function markDynamic(cls: Function): void {
+  dynamicClasses.add(cls);
+}
+
+/** @internal What a registry needs of its stats object to add metrics to the live file. */
+export interface LiveParts {
+  readonly live: LiveFile;
+  readonly refused: Counter | undefined;
+  readonly prefix: string;
+  /** Keeps `object` for `remove()` to rebind. */
+  adopt(object: Bound): void;
+  /** Labels of the records and families the file had at creation. */
+  readonly declared: ReadonlySet<string>;
+}
+
+/** @internal The live-file parts of `stats`. */
+export function livePartsOf(stats: BaseMmStats): LiveParts {
+  const state = stats[STATE];
+  return {
+    live: state.live,
+    refused: state.refused,
+    prefix: state.prefix,
+    adopt: (object) => state.extra.push(object),
+    declared: new Set(schemaOf(stats.constructor).map((f) => state.prefix + f.label).concat(state.prefix + REFUSED_LABEL)),
+  };
+}
+
 const FALLBACKS = ['throw', 'copy'];
 
 /** A shared mapping when the binding is built; else copy mode if the options allow it, else a `BindingError`. */
@@ -150,13 +206,36 @@ function chooseStorage(options: MmStatsOptions): FileStorage {
   throw missingBindingError();
 }
 
-function memoryOver(bytes: Uint8Array): Memory {
-  return {
-    view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-    bytes,
-    buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-  };
+/** Label of the counter of label sets refused by the labelled fields of a file (SPEC.md §14.7). */
+export const REFUSED_LABEL = 'sys.label_sets_refused';
+const REFUSED_HELP = 'Label sets given to the overflow series of their family: too many series, a label too long, or no room left in the file';
+
+const utf8 = new TextEncoder();
+
+function utf8Length(text: string): number {
+  return utf8.encode(text).length;
 }
+
+/** The metadata entry of field `spec` whose family name (prefix included) is `name`. */
+function familyMeta(name: string, spec: FieldSpec): FamilyMeta {
+  return { name, ...spec.meta, ...(spec.labels && { labels: spec.labels }) };
+}
+
+/** The layout option, checked against the class: the original layout has no room for labelled fields. */
+function checkLayoutOptions(cls: Function, schema: readonly SchemaField[], options: MmStatsOptions): 'default' | 'original' {
+  const layout = options.layout ?? 'default';
+  if (layout !== 'default' && layout !== 'original') throw new SchemaError(`layout must be 'default' or 'original', got ${JSON.stringify(layout)}`);
+  if (layout === 'original') {
+    const labelled = schema.find((f) => f.spec.labels !== undefined);
+    if (labelled) throw new SchemaError(`${cls.name}.${labelled.key}: a labelled field needs the default layout (layout 'original' has no metadata block)`);
+    if (options.reserve !== undefined && options.reserve !== 0) throw new SchemaError(`reserve needs the default layout (layout 'original' cannot add records)`);
+  }
+  if (options.reserve !== undefined && (!Number.isSafeInteger(options.reserve) || options.reserve < 0)) {
+    throw new SchemaError(`reserve must be a whole number of bytes, got ${String(options.reserve)}`);
+  }
+  return layout;
+}
+
 
 /**
  * Base class of stats objects, with no fields of its own. Declare fields with decorators
@@ -185,15 +264,34 @@ export class BaseMmStats {
     const schema = schemaOf(cls);
     const prefix = options.labelPrefix ?? '';
     if (typeof prefix !== 'string') throw new SchemaError(`labelPrefix must be a string, got ${typeof prefix}`);
-    const specs: RecordSpec[] = schema.map((f) => ({
+    const layout = checkLayoutOptions(cls, schema, options);
+    const recordFields = schema.filter((f) => f.spec.labels === undefined);
+    const familyFields = schema.filter((f) => f.spec.labels !== undefined);
+    const specs: RecordSpec[] = recordFields.map((f) => ({
       label: prefix + f.label,
       signature: f.spec.signature,
       buffered: f.spec.buffered,
       initial: f.spec.access === 'static' ? staticValue(cls, f) : undefined,
     }));
+    const metadata: FamilyMeta[] = schema.map((f) => familyMeta(prefix + f.label, f.spec));
+    const refusedLabel = prefix + REFUSED_LABEL;
+    // Registries add families later: their files get the counter and the reserve from the start.
+    const dynamic = dynamicClasses.has(cls) || familyFields.length > 0;
+    if (dynamic) {
+      specs.push({ label: refusedLabel, signature: 'Q', buffered: true });
+      metadata.push({ name: refusedLabel, kind: 'counter', help: REFUSED_HELP });
+    }
+    // Room for every family's overflow series is set aside up front: it must always fit.
+    const overflowSizes = familyFields.map((f) => recordSize(utf8Length(overflowLabel(prefix + f.label)), f.spec.signature.length, 8, true));
     let plan;
     try {
-      plan = layoutRecords(specs, { pageSize: pageSize() });
+      if (layout === 'original') {
+        plan = layoutRecords(specs, { pageSize: pageSize() });
+      } else {
+        for (const family of metadata) if (family.name.includes('{')) throw new EncodeError(`label ${JSON.stringify(family.name)}: { is kept for the labels of series (SPEC.md §14.4)`);
+        const reserve = (options.reserve ?? (dynamic ? DEFAULT_RESERVE : 0)) + overflowSizes.reduce((a, b) => a + b, 0);
+        plan = layoutRecords(specs, { pageSize: pageSize(), metadata, reserve });
+      }
     } catch (error) {
       if (error instanceof EncodeError) throw new SchemaError(`${cls.name}: ${error.message}`, { cause: error });
       throw error;
@@ -202,10 +300,26 @@ export class BaseMmStats {
     const file = createMappedFile(path, plan, specs, options.mode ?? 0o644, storage);
     warnIfDefaultDirectoryOnDisk(dirname(path), options);
     const memory = memoryOver(new Uint8Array(file.mapping.buffer, file.mapping.byteOffset, file.mapping.length));
-    const fields = schema.map((f, i) => f.spec.create(memory, plan.records[i]));
+    const live = new LiveFile(memory, specs.length, layout !== 'original');
+    const byLabel = new Map(plan.records.map((record) => [record.label, record]));
+    const refusedRecord = byLabel.get(refusedLabel);
+    const refused = dynamic && refusedRecord ? new Counter(memory, refusedRecord) : undefined;
+    let familyIndex = 0;
+    const fields = schema.map((f) => {
+      if (f.spec.labels === undefined) return f.spec.create(memory, byLabel.get(prefix + f.label)!);
+      const overflowSize = overflowSizes[familyIndex++];
+      const declaration = {
+        name: prefix + f.label,
+        keys: f.spec.labels,
+        signature: f.spec.signature,
+        makeChild: f.spec.createSeries!,
+        maxLabelSets: f.spec.maxLabelSets!,
+      };
+      return new Family(declaration, live, refused, live.promise(overflowSize) ? overflowSize : 0);
+    });
     this[FIELDS] = holderMakerOf(cls, fields.length)(fields);
     // The name used: another one when `path` was held by a live writer (see createMappedFile).
-    this[STATE] = { file, path: file.path, size: plan.fileSize, fields };
+    this[STATE] = { file, path: file.path, size: plan.fileSize, fields: refused ? [...fields, refused] : fields, live, refused, prefix, extra: [] };
   }
 
   /** Absolute path of the stats file. */
@@ -250,6 +364,8 @@ export class BaseMmStats {
     copy.set(file.mapping);
     const memory = memoryOver(copy);
     for (const object of state.fields) object.rebind(memory);
+    for (const object of state.extra) object.rebind(memory);
+    state.live.rebind(memory);
     state.file = undefined;
     removeMappedFile(file);
   }
@@ -266,15 +382,15 @@ export class MmStats extends BaseMmStats {
   // Typed as any schema, not as these six fields: a TypeScript subclass may then declare its own
   // `static fields` (they add to these) without a static-side type error.
   static override fields: Readonly<Record<string, FieldDefinition<any>>> = {
-    pid: field.staticUInt({ label: 'sys.pid', value: () => process.pid }),
-    tid: field.staticInt64({ label: 'sys.tid', value: () => threadIdentity().tid }),
-    uid: field.staticUInt64({ label: 'sys.uid', value: () => process.getuid?.() ?? 0 }),
-    gid: field.staticUInt64({ label: 'sys.gid', value: () => process.getgid?.() ?? 0 }),
-    nodeVersion: field.staticText({ label: 'org.nodejs.version', value: () => `node ${process.version}` }),
-    created: field.staticDouble({ label: 'sys.created', value: () => Date.now() / 1000 }),
-    bootId: field.staticText({ label: 'sys.boot_id', value: () => threadIdentity().bootId }),
-    pidNamespace: field.staticUInt64({ label: 'sys.ns.pid', value: () => threadIdentity().pidNamespace }),
-    startTicks: field.staticUInt64({ label: 'sys.start_ticks', value: () => threadIdentity().startTicks }),
+    pid: field.staticUInt({ label: 'sys.pid', help: 'Process id of the writer', value: () => process.pid }),
+    tid: field.staticInt64({ label: 'sys.tid', help: 'Kernel thread id of the writer', value: () => threadIdentity().tid }),
+    uid: field.staticUInt64({ label: 'sys.uid', help: 'User id of the writer', value: () => process.getuid?.() ?? 0 }),
+    gid: field.staticUInt64({ label: 'sys.gid', help: 'Group id of the writer', value: () => process.getgid?.() ?? 0 }),
+    nodeVersion: field.staticText({ label: 'org.nodejs.version', help: 'Runtime of the writer', value: () => `node ${process.version}` }),
+    created: field.staticDouble({ label: 'sys.created', help: 'When the stats object was created', unit: 'epoch_seconds', value: () => Date.now() / 1000 }),
+    bootId: field.staticText({ label: 'sys.boot_id', help: 'Boot id of the kernel the writer runs on', value: () => threadIdentity().bootId }),
+    pidNamespace: field.staticUInt64({ label: 'sys.ns.pid', help: 'Inode of the PID namespace of the writer', value: () => threadIdentity().pidNamespace }),
+    startTicks: field.staticUInt64({ label: 'sys.start_ticks', help: 'Start time of the writer thread, in clock ticks since boot', value: () => threadIdentity().startTicks }),
   };
 }
 

@@ -1,11 +1,16 @@
 // The one representation of a declared field. `field.*()` builds it; it serves both as a value in
 // a plain-JS `static fields` map and as a standard accessor decorator in TypeScript.
 import {
+  AGGREGATES,
   DEFAULT_STRING_SIZE,
+  labelNameProblem,
   MAX_LABEL_BYTES,
   MAX_STRING_SIZE,
   STATIC_TEXT_SIZE,
   stringSignature,
+  unitProblem,
+  type Aggregate,
+  type MetricKind,
   type RecordLayout,
   type StatValue,
 } from '@mmstats/format';
@@ -14,6 +19,8 @@ import { Average, MovingAverage } from './fields/average';
 import { BoolCell, ByteCell, DoubleCell, FloatCell, Int16Cell, Int32Cell, StaticCell, UInt64Cell } from './fields/cells';
 import { BufferedStringCell, StringCell } from './fields/strings';
 import { Counter } from './fields/counter';
+import { DEFAULT_MAX_LABEL_SETS, type Family } from './fields/family';
+import { DoubleGauge, FloatGauge, Int16Gauge, Int32Gauge, UInt64Gauge, type Gauge, type GaugeClass } from './fields/gauge';
 import type { Bound, FieldFactory, Memory } from './fields/memory';
 import { Timer } from './fields/timer';
 
@@ -37,14 +44,65 @@ export interface FieldSpec<A extends FieldAccess = FieldAccess> {
   readonly access: A;
   /** Static fields: the value, or a function called once per stats object. */
   readonly value?: StatValue | (() => StatValue);
-  /** Builds the object that serves the field for one stats object. */
+  /** Builds the object that serves the field for one stats object (unlabelled fields). */
   readonly create: FieldFactory;
+  /** What the values mean, written into the file's metadata block (SPEC.md §14.3). */
+  readonly meta: FieldMeta;
+  /** Label names of a labelled field: the field is then a family of series added at run time. */
+  readonly labels?: readonly string[];
+  /** Most series of a labelled field (`maxLabelSets`). */
+  readonly maxLabelSets?: number;
+  /** Builds one series of a labelled field, bound to its record. */
+  readonly createSeries?: FieldFactory;
+}
+
+/** The meaning of a field: its metric kind, and the help, unit and aggregate options. */
+export interface FieldMeta {
+  readonly kind: MetricKind;
+  readonly help?: string;
+  readonly unit?: string;
+  readonly aggregate?: Aggregate;
 }
 
 /** Options every field takes. */
 export interface FieldOptions {
   /** Label in the file. Defaults to the property name; the stats object's `labelPrefix` is prepended. */
   readonly label?: string;
+  /** What the values mean, for people: shown by `mmstats web` and as `# HELP` in `/metrics`. */
+  readonly help?: string;
+  /**
+   * The unit of the values: `seconds`, `bytes`, `ratio`, `epoch_seconds` (a time in seconds since
+   * 1970), or another lower-case word. Readers show values in their unit.
+   */
+  readonly unit?: string;
+}
+
+/** Options of labelled fields. */
+export interface LabelledOptions<Key extends string> {
+  /**
+   * Label names: the field becomes a family, and `stats.x.labels({ … })` returns the series of one
+   * label set, adding it to the file the first time. Names match `[a-zA-Z_][a-zA-Z0-9_]*`.
+   */
+  readonly labels: readonly Key[];
+  /** Most series of the family; further label sets go to its overflow series. Defaults to 1,000. */
+  readonly maxLabelSets?: number;
+}
+
+/** Options of counters. */
+export interface CounterOptions extends FieldOptions {
+  readonly labels?: readonly string[];
+  readonly maxLabelSets?: number;
+}
+
+/** Options of number fields, the gauges. */
+export interface GaugeOptions extends FieldOptions {
+  /**
+   * How readers combine the values of several processes: `sum` (the default), `mean`, `max`, `min`
+   * or `last` (`max` by default for unit `epoch_seconds`).
+   */
+  readonly aggregate?: Aggregate;
+  readonly labels?: readonly string[];
+  readonly maxLabelSets?: number;
 }
 
 /** Options of `field.string`. */
@@ -112,12 +170,59 @@ function checkLabel(kind: string, options: FieldOptions | undefined): string | u
   return label;
 }
 
-function checkSize(kind: string, size: unknown, fallback: number, max: number): number {
+function checkSize(kind: string, size: unknown, fallback: number, max: number, name = 'size'): number {
   if (size === undefined) return fallback;
   if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > max) {
-    throw new SchemaError(`field.${kind}(): size must be a whole number from 1 to ${max}, got ${String(size)}`);
+    throw new SchemaError(`field.${kind}(): ${name} must be a whole number from 1 to ${max}, got ${String(size)}`);
   }
   return size;
+}
+
+function checkText(kind: string, name: string, value: unknown, max: number): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new SchemaError(`field.${kind}(): ${name} must be a string, got ${typeof value}`);
+  if (utf8.encode(value).length > max) throw new SchemaError(`field.${kind}(): ${name} is longer than ${max} bytes of UTF-8`);
+  return value;
+}
+
+/** Longest help text: it travels in every file, and readers show it on one line. */
+const MAX_HELP_BYTES = 1024;
+
+/** The meaning of a field of metric kind `metricKind`, from the options of `field.${kind}()`. */
+function checkMeta(kind: string, metricKind: MetricKind, options: (FieldOptions & { aggregate?: unknown }) | undefined): FieldMeta {
+  const help = checkText(kind, 'help', options?.help, MAX_HELP_BYTES);
+  const unit = options?.unit;
+  if (unit !== undefined) {
+    const problem = unitProblem(unit);
+    if (problem) throw new SchemaError(`field.${kind}(): ${problem}`);
+  }
+  const aggregate = options?.aggregate;
+  if (aggregate !== undefined && !AGGREGATES.includes(aggregate as Aggregate)) {
+    throw new SchemaError(`field.${kind}(): aggregate must be one of ${AGGREGATES.join(', ')}, got ${JSON.stringify(aggregate)}`);
+  }
+  return {
+    kind: metricKind,
+    ...(help !== undefined && { help }),
+    ...(unit !== undefined && { unit: unit as string }),
+    ...(aggregate !== undefined && { aggregate: aggregate as Aggregate }),
+  };
+}
+
+/** The label names and series limit of a labelled field, or undefined for an unlabelled one. */
+function checkLabels(kind: string, options: { labels?: unknown; maxLabelSets?: unknown } | undefined): Pick<FieldSpec, 'labels' | 'maxLabelSets'> | undefined {
+  const labels = options?.labels;
+  if (labels === undefined) {
+    if (options?.maxLabelSets !== undefined) throw new SchemaError(`field.${kind}(): maxLabelSets needs labels`);
+    return undefined;
+  }
+  if (!Array.isArray(labels) || labels.length === 0) throw new SchemaError(`field.${kind}(): labels must be a non-empty array of label names`);
+  for (const name of labels) {
+    const problem = labelNameProblem(name);
+    if (problem) throw new SchemaError(`field.${kind}(): ${problem}`);
+  }
+  if (new Set(labels).size !== labels.length) throw new SchemaError(`field.${kind}(): label names must differ, got ${labels.join(', ')}`);
+  const maxLabelSets = checkSize(kind, options?.maxLabelSets, DEFAULT_MAX_LABEL_SETS, 1 << 20, 'maxLabelSets');
+  return { labels: Object.freeze([...labels] as string[]), maxLabelSets };
 }
 
 function checkStaticValue(kind: string, options: StaticFieldOptions<unknown> | undefined): StatValue | (() => StatValue) {
@@ -134,10 +239,73 @@ function cell(Class: CellClass): FieldFactory {
   return (memory, record) => new Class(memory, record);
 }
 
+/** A number field of one signature: its cell when unlabelled, its gauge handle class as a series. */
+interface NumberType {
+  readonly signature: string;
+  readonly cell: CellClass;
+  readonly gauge: GaugeClass;
+}
+
+const NUMBER_TYPES = {
+  uint64: { signature: 'Q', cell: UInt64Cell, gauge: UInt64Gauge },
+  uint: { signature: 'I', cell: Int32Cell, gauge: Int32Gauge },
+  int: { signature: 'i', cell: Int32Cell, gauge: Int32Gauge },
+  short: { signature: 'h', cell: Int16Cell, gauge: Int16Gauge },
+  ushort: { signature: 'H', cell: Int16Cell, gauge: Int16Gauge },
+  float: { signature: 'f', cell: FloatCell, gauge: FloatGauge },
+  double: { signature: 'd', cell: DoubleCell, gauge: DoubleGauge },
+} as const satisfies Record<string, NumberType>;
+
+/** The gauge handle class a labelled number field of `signature` uses for its series (registry gauges too). */
+export function gaugeClassOf(signature: string): GaugeClass {
+  const type = Object.values(NUMBER_TYPES).find((t) => t.signature === signature);
+  if (!type) throw new SchemaError(`no gauge for type signature ${signature}`);
+  return type.gauge;
+}
+
+/** A number field declaration: `stats.x = v` when unlabelled; a family of gauge handles with `labels`. */
+export interface NumberFieldFactory<V> {
+  (options?: GaugeOptions & { readonly labels?: undefined }): FieldDefinition<V, 'value'>;
+  <Key extends string>(options: GaugeOptions & LabelledOptions<Key>): FieldDefinition<Family<GaugeHandle, Key>, 'object'>;
+}
+
+/** `field.uint64()`: as `NumberFieldFactory`, with the property's type (`number` or `bigint`) to choose. */
+export interface UInt64FieldFactory {
+  <V extends number | bigint = number>(options?: GaugeOptions & { readonly labels?: undefined }): FieldDefinition<V, 'value'>;
+  <Key extends string>(options: GaugeOptions & LabelledOptions<Key>): FieldDefinition<Family<GaugeHandle, Key>, 'object'>;
+}
+
+/** What a series of a labelled number field is: a gauge handle (`set`, `inc`, `dec`, `value`). */
+export type GaugeHandle = Gauge & Bound;
+
 /** Builds the `field` namespace around a maker that attaches the decorator behaviour. */
 export function makeFieldFactories(define: DefinitionMaker) {
-  const value = <V>(kind: string, signature: string, buffered: boolean, Class: CellClass, options?: FieldOptions) =>
-    define<V, 'value'>({ kind, label: checkLabel(kind, options), signature, buffered, access: 'value', create: cell(Class) });
+  const number = <V>(kind: keyof typeof NUMBER_TYPES, options?: GaugeOptions) => {
+    const type: NumberType = NUMBER_TYPES[kind];
+    const labelled = checkLabels(kind, options);
+    return define<V, FieldAccess>({
+      kind,
+      label: checkLabel(kind, options),
+      signature: type.signature,
+      buffered: true,
+      access: labelled ? 'object' : 'value',
+      create: cell(type.cell),
+      meta: checkMeta(kind, 'gauge', options),
+      ...labelled,
+      ...(labelled && { createSeries: cell(type.gauge) }),
+    });
+  };
+
+  const value = <V>(kind: string, signature: string, buffered: boolean, Class: CellClass, metricKind: MetricKind, options?: GaugeOptions) =>
+    define<V, 'value'>({
+      kind,
+      label: checkLabel(kind, options),
+      signature,
+      buffered,
+      access: 'value',
+      create: cell(Class),
+      meta: checkMeta(kind, metricKind, options),
+    });
 
   const fixed = <V>(kind: string, signature: string, options: StaticFieldOptions<V>) =>
     define<V, 'static'>({
@@ -148,43 +316,57 @@ export function makeFieldFactories(define: DefinitionMaker) {
       access: 'static',
       value: checkStaticValue(kind, options as StaticFieldOptions<unknown>),
       create: cell(StaticCell),
+      meta: checkMeta(kind, 'constant', options),
     });
 
+  const object = <V>(kind: string, metricKind: MetricKind, create: FieldFactory, options?: GaugeOptions) =>
+    define<V, 'object'>({ kind, label: checkLabel(kind, options), signature: 'd', buffered: true, access: 'object', create, meta: checkMeta(kind, metricKind, options) });
+
+  function counter(options?: CounterOptions & { readonly labels?: undefined }): FieldDefinition<Counter, 'object'>;
+  function counter<Key extends string>(options: CounterOptions & LabelledOptions<Key>): FieldDefinition<Family<Counter, Key>, 'object'>;
+  function counter(options?: CounterOptions): FieldDefinition<any, 'object'> {
+    const labelled = checkLabels('counter', options);
+    const create: FieldFactory = (memory, record) => new Counter(memory, record);
+    return define<unknown, 'object'>({
+      kind: 'counter',
+      label: checkLabel('counter', options),
+      signature: 'Q',
+      buffered: true,
+      access: 'object',
+      create,
+      meta: checkMeta('counter', 'counter', options),
+      ...labelled,
+      ...(labelled && { createSeries: create }),
+    });
+  }
+
   return {
-    /** A count with `inc(n = 1)` and a settable `value` (`Q`). */
-    counter: (options?: FieldOptions) =>
-      define<Counter, 'object'>({
-        kind: 'counter',
-        label: checkLabel('counter', options),
-        signature: 'Q',
-        buffered: true,
-        access: 'object',
-        create: (memory, record) => new Counter(memory, record),
-      }),
+    /** A count with `inc(n = 1)` and a settable `value` (`Q`); with `labels`, a family of counters. */
+    counter,
     /** An unsigned 64-bit integer (`Q`): numbers exact to 2^53, bigints exact to 2^64. */
-    uint64: <V extends number | bigint = number>(options?: FieldOptions) => value<V>('uint64', 'Q', true, UInt64Cell, options),
+    uint64: ((options?: GaugeOptions) => number('uint64', options)) as UInt64FieldFactory,
     /** An unsigned 32-bit integer (`I`); wraps modulo 2^32. */
-    uint: (options?: FieldOptions) => value<number>('uint', 'I', true, Int32Cell, options),
+    uint: ((options?: GaugeOptions) => number('uint', options)) as NumberFieldFactory<number>,
     /** A signed 32-bit integer (`i`); wraps modulo 2^32. */
-    int: (options?: FieldOptions) => value<number>('int', 'i', true, Int32Cell, options),
+    int: ((options?: GaugeOptions) => number('int', options)) as NumberFieldFactory<number>,
     /** A signed 16-bit integer (`h`); wraps modulo 2^16. */
-    short: (options?: FieldOptions) => value<number>('short', 'h', true, Int16Cell, options),
+    short: ((options?: GaugeOptions) => number('short', options)) as NumberFieldFactory<number>,
     /** An unsigned 16-bit integer (`H`); wraps modulo 2^16. */
-    ushort: (options?: FieldOptions) => value<number>('ushort', 'H', true, Int16Cell, options),
+    ushort: ((options?: GaugeOptions) => number('ushort', options)) as NumberFieldFactory<number>,
     /** A signed 8-bit integer (`b`, unbuffered); wraps modulo 2^8. */
-    byte: (options?: FieldOptions) => value<number>('byte', 'b', false, ByteCell, options),
-    /** A boolean (`?`, unbuffered). */
-    bool: (options?: FieldOptions) => value<boolean>('bool', '?', false, BoolCell, options),
+    byte: (options?: GaugeOptions) => value<number>('byte', 'b', false, ByteCell, 'gauge', options),
+    /** A boolean (`?`, unbuffered); a gauge of 0 and 1 for readers. */
+    bool: (options?: GaugeOptions) => value<boolean>('bool', '?', false, BoolCell, 'gauge', options),
     /** A 32-bit float (`f`). */
-    float: (options?: FieldOptions) => value<number>('float', 'f', true, FloatCell, options),
+    float: ((options?: GaugeOptions) => number('float', options)) as NumberFieldFactory<number>,
     /** A 64-bit float (`d`). */
-    double: (options?: FieldOptions) => value<number>('double', 'd', true, DoubleCell, options),
+    double: ((options?: GaugeOptions) => number('double', options)) as NumberFieldFactory<number>,
     /** UTF-8 text of at most `size` bytes (`<size>s`, default size 255), in place or, with `buffered`, double-buffered. */
     string: (options?: StringFieldOptions) => {
       const signature = stringSignature(checkSize('string', options?.size, DEFAULT_STRING_SIZE, MAX_STRING_SIZE));
       const buffered = options?.buffered ?? false;
       if (typeof buffered !== 'boolean') throw new SchemaError(`field.string(): buffered must be true or false, got ${String(buffered)}`);
-      return value<string>('string', signature, buffered, buffered ? BufferedStringCell : StringCell, options);
+      return value<string>('string', signature, buffered, buffered ? BufferedStringCell : StringCell, 'text', options);
     },
     /** A fixed unsigned 32-bit integer (`I`). */
     staticUInt: (options: StaticFieldOptions<number>) => fixed<number>('staticUInt', 'I', options),
@@ -199,36 +381,13 @@ export function makeFieldFactories(define: DefinitionMaker) {
     /** Fixed UTF-8 text of at most 256 bytes (`256s`). */
     staticText: (options: StaticFieldOptions<string>) => fixed<string>('staticText', stringSignature(STATIC_TEXT_SIZE), options),
     /** The running mean of all values added with `add(v)` (`d`). */
-    average: (options?: FieldOptions) =>
-      define<Average, 'object'>({
-        kind: 'average',
-        label: checkLabel('average', options),
-        signature: 'd',
-        buffered: true,
-        access: 'object',
-        create: (memory, record) => new Average(memory, record),
-      }),
+    average: (options?: GaugeOptions) => object<Average>('average', 'average', (memory, record) => new Average(memory, record), options),
     /** The mean of the last `size` values added with `add(v)` (`d`, default size 100). */
-    movingAverage: (options?: MovingAverageOptions) => {
+    movingAverage: (options?: MovingAverageOptions & Pick<GaugeOptions, 'aggregate'>) => {
       const size = checkSize('movingAverage', options?.size, 100, 1 << 24);
-      return define<MovingAverage, 'object'>({
-        kind: 'movingAverage',
-        label: checkLabel('movingAverage', options),
-        signature: 'd',
-        buffered: true,
-        access: 'object',
-        create: (memory, record) => new MovingAverage(memory, record, size),
-      });
+      return object<MovingAverage>('movingAverage', 'moving_average', (memory, record) => new MovingAverage(memory, record, size), options);
     },
     /** The duration of the last `start()`/`stop()` or `time(fn)`, in seconds (`d`). */
-    timer: (options?: FieldOptions) =>
-      define<Timer, 'object'>({
-        kind: 'timer',
-        label: checkLabel('timer', options),
-        signature: 'd',
-        buffered: true,
-        access: 'object',
-        create: (memory, record) => new Timer(memory, record),
-      }),
+    timer: (options?: GaugeOptions) => object<Timer>('timer', 'timer', (memory, record) => new Timer(memory, record), options),
   };
 }

@@ -13,7 +13,7 @@ class Basic extends BaseMmStats {
   static fields = { load: field.double(), hits: field.counter(),
                     name: field.string({ size: 16 }), up: field.bool() };
 }
-const b = new Basic({ path: dir, filename: 'basic.mmstats' });
+const b = new Basic({ path: dir, filename: 'basic.mmstats', layout: 'original' });
 b.hits.inc(); b.hits.inc(); b.hits.inc(3);
 b.load = 0.5; b.load = 2.25; b.name = 'hello world'; b.name = 'hi'; b.up = true;
 `;
@@ -45,7 +45,7 @@ test('a TypeScript class with decorators writes the same bytes as the static fie
     @field.string({ size: 16 }) accessor name!: string;
     @field.bool() accessor up!: boolean;
   }
-  const b = new Basic({ path: dir, filename: 'decorated.mmstats' });
+  const b = new Basic({ path: dir, filename: 'decorated.mmstats', layout: 'original' });
   b.hits.inc();
   b.hits.inc();
   b.hits.inc(3);

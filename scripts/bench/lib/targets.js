@@ -25,6 +25,13 @@ function judge(rows, medianRatio, median) {
     const r = medianRatio(rows, labelled, 'counter.inc()');
     add("counter.inc() ≥ 20× faster than prom-client's labelled inc()", `${times(r)} faster`, r >= 20);
   }
+  // Issue 10: labelled writes beside prom-client's labelled inc() with the same two labels.
+  const promRoute = 'prom-client Counter.inc({ route, status })';
+  for (const name of ['labelled series inc(), series kept', 'labels({ route, status }).inc(), label set seen before']) {
+    if (!has(name, promRoute)) continue;
+    const r = medianRatio(rows, promRoute, name);
+    add(`${name} ≥ 10× faster than prom-client's labelled inc()`, `${times(r)} faster`, r >= 10);
+  }
   for (const name of [...STORE_FIELDS, ...METHOD_FIELDS, 'timer.time(fn)']) {
     if (!has(name)) continue;
     const baseline = rows.get(name).baseline;

@@ -28,6 +28,17 @@ for (let k = 0; k < 4; k++) {
   });
 }
 const stats = new Every({ path: scratchDirectory('write'), filename: 'write.mmstats' });
+
+// Labelled counters: four families of the same shape, each with the four label sets seen before.
+class Labelled extends BaseMmStats {
+  static fields = {
+    r0: field.counter({ labels: ['route', 'status'] }),
+    r1: field.counter({ labels: ['route', 'status'] }),
+    r2: field.counter({ labels: ['route', 'status'] }),
+    r3: field.counter({ labels: ['route', 'status'] }),
+  };
+}
+const labelled = new Labelled({ path: scratchDirectory('write'), filename: 'write-labelled.mmstats' });
 // A second object of the same class: the "not a constant" cases alternate between the two, as
 // code does that receives its stats object as an argument, so the optimiser cannot fold the
 // object's fields into the loop as it can for a module-level constant like `stats`.
@@ -40,11 +51,13 @@ const rawU32 = new Uint32Array(new ArrayBuffer(64));
 const registry = new promClient.Registry();
 const promCounters = [0, 1, 2, 3].map((k) => new promClient.Counter({ name: `c${k}`, help: 'c', registers: [registry] }));
 const promLabelled = [0, 1, 2, 3].map((k) => new promClient.Counter({ name: `l${k}`, help: 'l', labelNames: ['status'], registers: [registry] }));
+const promRoutes = [0, 1, 2, 3].map((k) => new promClient.Counter({ name: `r${k}`, help: 'r', labelNames: ['route', 'status'], registers: [registry] }));
 const promGauges = [0, 1, 2, 3].map((k) => new promClient.Gauge({ name: `g${k}`, help: 'g', registers: [registry] }));
 
 const work = () => 1;
 // Paths a server might store in a string field: ASCII, of varying length.
 const PATHS = ['/', '/api/v1/users', '/static/app.js', '/health'];
+for (const family of [labelled.r0, labelled.r1, labelled.r2, labelled.r3]) for (const route of PATHS) family.labels({ route, status: '2xx' });
 
 const cases = [
   // The raw baselines rotate over four slots by index: with four constant indices the optimiser
@@ -55,6 +68,8 @@ const cases = [
   ['counter.inc()', 'raw Float64Array increment', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { s.c0.inc(); s.c1.inc(); s.c2.inc(); s.c3.inc(); } }],
   ['counter.inc(), stats object not a constant', 'raw Float64Array increment', (n) => { const p = pair; for (let i = 0; i < n; i += 4) { const s = p[(i >> 2) & 1]; s.c0.inc(); s.c1.inc(); s.c2.inc(); s.c3.inc(); } }],
   ['counter.inc() held', 'raw Float64Array increment', (n) => { const c0 = stats.c0, c1 = stats.c1, c2 = stats.c2, c3 = stats.c3; for (let i = 0; i < n; i += 4) { c0.inc(); c1.inc(); c2.inc(); c3.inc(); } }],
+  ['labelled series inc(), series kept', 'raw Float64Array increment', (n) => { const l = labelled; const c0 = l.r0.labels({ route: '/', status: '2xx' }), c1 = l.r1.labels({ route: '/', status: '2xx' }), c2 = l.r2.labels({ route: '/', status: '2xx' }), c3 = l.r3.labels({ route: '/', status: '2xx' }); for (let i = 0; i < n; i += 4) { c0.inc(); c1.inc(); c2.inc(); c3.inc(); } }],
+  ['labels({ route, status }).inc(), label set seen before', 'raw Float64Array increment', (n) => { const l = labelled, p = PATHS; for (let i = 0; i < n; i += 4) { const route = p[(i >> 2) & 3]; l.r0.labels({ route, status: '2xx' }).inc(); l.r1.labels({ route, status: '2xx' }).inc(); l.r2.labels({ route, status: '2xx' }).inc(); l.r3.labels({ route, status: '2xx' }).inc(); } }],
   ['uint64 = n', 'raw Uint32Array increment', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { s.q0 = i; s.q1 = i; s.q2 = i; s.q3 = i; } }],
   ['uint = n', 'raw Uint32Array increment', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { s.u0 = i; s.u1 = i; s.u2 = i; s.u3 = i; } }],
   ['int = n', 'raw Uint32Array increment', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { const v = 1 - i; s.i0 = v; s.i1 = v; s.i2 = v; s.i3 = v; } }],
@@ -69,13 +84,14 @@ const cases = [
   ['timer.time(fn)', 'raw timing (2× performance.now())', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { s.t0.time(work); s.t1.time(work); s.t2.time(work); s.t3.time(work); } }],
   ['prom-client Counter.inc()', 'raw Float64Array increment', (n) => { const [c0, c1, c2, c3] = promCounters; for (let i = 0; i < n; i += 4) { c0.inc(); c1.inc(); c2.inc(); c3.inc(); } }],
   ["prom-client Counter.inc({ status: '2xx' })", 'raw Float64Array increment', (n) => { const [c0, c1, c2, c3] = promLabelled; for (let i = 0; i < n; i += 4) { c0.inc({ status: '2xx' }); c1.inc({ status: '2xx' }); c2.inc({ status: '2xx' }); c3.inc({ status: '2xx' }); } }],
+  ["prom-client Counter.inc({ route, status })", 'raw Float64Array increment', (n) => { const [c0, c1, c2, c3] = promRoutes, p = PATHS; for (let i = 0; i < n; i += 4) { const route = p[(i >> 2) & 3]; c0.inc({ route, status: '2xx' }); c1.inc({ route, status: '2xx' }); c2.inc({ route, status: '2xx' }); c3.inc({ route, status: '2xx' }); } }],
   ['prom-client Counter.inc(), once labelled inc() has run', 'raw Float64Array increment', (n) => { const [c0, c1, c2, c3] = promCounters; for (let i = 0; i < n; i += 4) { c0.inc(); c1.inc(); c2.inc(); c3.inc(); } }],
   ['prom-client Gauge.set(x)', 'raw Float64Array increment', (n) => { const [g0, g1, g2, g3] = promGauges; for (let i = 0; i < n; i += 4) { const v = i + 0.5; g0.set(v); g1.set(v); g2.set(v); g3.set(v); } }],
 ];
 
 // Timers, strings and prom-client's labelled counter are 10–50× slower per call: fewer operations
 // keep every case near the same wall time.
-const slow = new Set(['raw timing (2× performance.now())', 'timer.time(fn)', "prom-client Counter.inc({ status: '2xx' })", 'string = text']);
+const slow = new Set(['raw timing (2× performance.now())', 'timer.time(fn)', "prom-client Counter.inc({ status: '2xx' })", 'prom-client Counter.inc({ route, status })', 'string = text']);
 // BENCH_WRITE_CASES=regex selects cases (with their baselines) while working on one of them.
 const only = process.env.BENCH_WRITE_CASES ? new RegExp(process.env.BENCH_WRITE_CASES) : null;
 const wanted = new Set();
@@ -87,7 +103,7 @@ for (const [name, baseline] of cases) {
 // prom-client's labelled and unlabelled inc() share one function: once labelled calls have run,
 // its unlabelled inc() is slower. Phase 1 measures everything else before any labelled call;
 // phase 2 the labelled call, and the unlabelled one again after it.
-const LATER = new Set(["prom-client Counter.inc({ status: '2xx' })", 'prom-client Counter.inc(), once labelled inc() has run']);
+const LATER = new Set(["prom-client Counter.inc({ status: '2xx' })", 'prom-client Counter.inc({ route, status })', 'prom-client Counter.inc(), once labelled inc() has run']);
 const rounds = quick ? 3 : 7;
 const toLoop = ([name, , loop]) => ({ name, loop, ops: slow.has(name) ? OPS / 10 : OPS });
 const selected = cases.filter(([name]) => wanted.has(name));

@@ -17,7 +17,7 @@ import type { Io } from '../io';
 import { fileArguments, withFileSelection } from '../options';
 import { compareCodePoints, selectFiles, selectTemporaryFiles, type FileEntry } from '../read/files';
 import { sameFile } from '../read/confine';
-import { checkLiveness, checkWriter, hasFullIdentity, systemProcessTable, type FullIdentity, type ProcessTable } from '../read/liveness';
+import { checkLiveness, checkWriter, hasFullIdentity, REUSE_TOLERANCE_SECONDS, systemProcessTable, type FullIdentity, type ProcessTable } from '../read/liveness';
 import { describeSystemError, readRegularFile } from '../read/regular-file';
 import {
   countResults,
@@ -202,9 +202,17 @@ function judgeByIdentity(
 }
 
 /**
+ * Linux hands out ids from 300 on once it has wrapped around, so a kernel thread id of a worker is
+ * at least that, except in a young PID namespace (a container), where the thread rule is skipped.
+ * Below it, a name may hold a Node worker number from a writer of before kernel ids.
+ */
+const FIRST_KERNEL_TID = 300;
+
+/**
  * Checks a writer's temporary file and removes it if the process its name gives is gone, or was
- * started after the file was last written (the pid was reused). A live process may be creating
- * the file right now, so its file stays. Never throws for a bad file.
+ * started after the file was last written (the pid was reused), and likewise for the worker
+ * thread its name gives in a live process. A live thread may be creating the file right now, so
+ * its file stays. Never throws for a bad file.
  */
 async function cleanTemporaryFile(entry: FileEntry, temporary: TemporaryName, options: CleanFileOptions): Promise<CleanResult> {
   const { file } = entry;
@@ -234,8 +242,19 @@ async function cleanTemporaryFile(entry: FileEntry, temporary: TemporaryName, op
   const liveness = checkLiveness(pid, created, options.processes);
   const what = 'temporary file, ';
   switch (liveness.state) {
-    case 'alive':
+    case 'alive': {
+      // A worker thread killed while creating its file (worker.terminate()) leaves it behind in a
+      // live process: the thread in the name tells. Names give the kernel's thread id; the main
+      // thread's is the pid, and writers before that gave 0 for it and a small Node number for
+      // workers, which this rule cannot tell from a kernel id, so those are judged by the pid alone.
+      const tid = temporary.threadId;
+      const thread = tid !== pid && tid >= FIRST_KERNEL_TID ? options.processes.threadStartTime?.(pid, tid) : undefined;
+      if (thread === null) return remove(entry, before, `${what}thread ${tid} of pid ${pid} is gone`, pid, options.dryRun, kind);
+      if (thread !== undefined && thread > created + REUSE_TOLERANCE_SECONDS) {
+        return remove(entry, before, `${what}thread ${tid} of pid ${pid} was reused: started ${formatUnixTime(thread)}, file modified ${formatUnixTime(created)}`, pid, options.dryRun, kind);
+      }
       return { file, kind, action: 'kept', reason: `${what}pid ${pid} is alive${liveness.foreign ? ', owned by another user' : ''}`, pid };
+    }
     case 'unknown':
       return { file, kind, action: 'skipped', reason: `${what}cannot check pid ${pid}: ${liveness.reason}`, pid };
     case 'gone':

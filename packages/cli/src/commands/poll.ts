@@ -4,18 +4,23 @@ import { describeError, UsageError } from '../errors';
 import type { Io } from '../io';
 import { fileArguments, lastOf, withFileSelection, withJson } from '../options';
 import { selectFiles } from '../read/files';
-import { computeTick, missingLabels, Sampler, type PollMode, type Sample } from '../read/poller';
+import { computeTick, missingColumns, Sampler, type Cell, type PollMode, type Sample } from '../read/poller';
+import { parseSelector, SelectorError, splitFields, type Selector } from '../read/selector';
 import { escapeControls } from '../render/escape';
 import { OnceLog } from '../render/once-log';
 import { quoteLabel } from '../render/labels';
-import { formatCell, growWidths, renderHeader, renderLine, renderTickJson, UNKNOWN_CELL } from '../render/table';
+import { cellMinimum, fitCell, formatCell, growWidths, renderHeader, renderLine, renderTickJson, UNKNOWN_CELL } from '../render/table';
 
 /** How often the header repeats when standard output is not a terminal (or its height is unknown). */
 export const DEFAULT_HEADER_EVERY = 21;
 
 /** Options of `runPoll`: the parsed `mmstats poll` command line. */
 export interface PollOptions {
-  /** Fields to show, as named on the command line (without the prefix); they head the columns. */
+  /**
+   * Fields to show, as named on the command line (without the prefix); they head the columns.
+   * Each is a label, a family name (every series of it) or a family with the labels its series
+   * must have, `requests{status=5xx}` (see `parseSelector`).
+   */
   readonly fields: readonly string[];
   /** Prepended to every field to make the label looked up. Defaults to none. */
   readonly prefix?: string;
@@ -43,8 +48,11 @@ export interface PollOptions {
 
 /**
  * `mmstats poll`: a vmstat-like live view. Every `delay` seconds it selects the files again,
- * reads them and prints one row: the sum of each field over every file that has it, as totals in
- * the first row and as growth since the previous row after that (see `computeTick`). Files that
+ * reads them and prints one row: for each field, what it means across every file that has it
+ * (see `computeTick`): counters (and integers in files without metadata) as their growth since
+ * the previous row (totals in the first row), every other field as its current values combined
+ * by its aggregate, shown in its unit. Columns keep the width they had when the header was
+ * printed; a wider value is shortened to fit (`fitCell`). Files that
  * go away are reported on standard error. A value that changed between every two copies the read
  * protocol made (SPEC.md §8.3) keeps the file's previous value for that row (so the row neither
  * fails nor jumps), reported once per file and field on standard error. Stops after `count` rows,
@@ -55,13 +63,13 @@ export async function runPoll(options: PollOptions, io: Io): Promise<number> {
   const now = options.now ?? Date.now;
   const prefix = options.prefix ?? '';
   const headers = [...options.fields];
-  const labels = headers.map((field) => prefix + field);
+  const selectors = parseSelectors(headers, prefix);
   const files = options.files ?? [];
   const mode: PollMode = options.absolute ? 'absolute' : options.rate ? 'rate' : 'delta';
   const delayMs = (options.delay ?? 1) * 1000;
   const headerEvery = options.headers ?? (io.isTTY && io.rows !== undefined && io.rows > 2 ? io.rows - 2 : DEFAULT_HEADER_EVERY);
   const bold = io.isTTY && !io.env.NO_COLOR && io.env.TERM !== 'dumb';
-  const sampler = new Sampler({ labels, filter: options.filter });
+  const sampler = new Sampler({ selectors, filter: options.filter });
 
   let stopped = false;
   let wake: (() => void) | undefined;
@@ -96,7 +104,10 @@ export async function runPoll(options: PollOptions, io: Io): Promise<number> {
       }
       if (stopped) break;
       const selection = await selectFiles(files, io.env, io.cwd);
-      const sample = await sampler.sample(selection.files, now());
+      // The row's time is read after the files: a timestamp written while they were read is then
+      // never in the future (its age is at least 0).
+      const read = await sampler.sample(selection.files, 0);
+      const sample: Sample = { ...read, time: now() };
       if (stopped) break;
       // Each problem once: a broken file would otherwise repeat its error every row. A file named
       // but missing is a problem at the first row; later, a file missing has gone away.
@@ -107,22 +118,26 @@ export async function runPoll(options: PollOptions, io: Io): Promise<number> {
       }
       for (const [key, text] of unstableNotices(sample)) once.report(key, text);
       if (row === 0) {
-        const failure = firstRowFailure(sample, labels, headers, options, selection.searched, problems.length > 0);
+        const failure = firstRowFailure(sample, selectors, options, selection.searched, problems.length > 0);
         if (failure !== undefined) {
           if (failure !== '') warn(failure);
           return 1;
         }
       }
-      const tick = computeTick(previous, sample, labels, mode);
+      const tick = computeTick(previous, sample, selectors.length, mode);
       for (const file of tick.gone) warn(`mmstats: ${file} went away`);
       if (options.json) {
         io.stdout(renderTickJson(tick, headers));
       } else {
-        const texts = [...tick.cells.map(formatCell), String(tick.files)];
+        const cells: Cell[] = [...tick.cells, { kind: 'growth', value: tick.files }];
+        const texts = cells.map((cell) => formatCell(cell, tick.time));
         const columns = [...headers.map(escapeControls), 'files'];
-        widths = growWidths(widths, columns, texts);
-        if (row === 0 || (headerEvery > 0 && row % headerEvery === 0)) io.stdout(renderHeader(columns, widths, bold));
-        io.stdout(renderLine(texts, widths));
+        // Widths change only with a header above them, so no row shifts the table under its header.
+        if (row === 0 || (headerEvery > 0 && row % headerEvery === 0)) {
+          widths = growWidths(widths, columns, texts, cells.map(cellMinimum));
+          io.stdout(renderHeader(columns, widths, bold));
+        }
+        io.stdout(renderLine(texts.map((text, i) => fitCell(text, cells[i], widths![i])), widths!));
       }
       previous = sample;
     }
@@ -147,14 +162,24 @@ function unstableNotices(sample: Sample): Array<[string, string]> {
   return notices;
 }
 
+/** The fields of the command line taken apart; a field that is not well formed is a usage error. */
+function parseSelectors(fields: readonly string[], prefix: string): Selector[] {
+  try {
+    return fields.map((field) => parseSelector(field, prefix));
+  } catch (error) {
+    if (error instanceof SelectorError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 /**
- * Why the first row cannot be shown (no file counted, or fields no file has), or undefined. The
- * empty string when no file counted and the errors already printed say why.
+ * Why the first row cannot be shown (no file counted, fields no file has, or labels a family
+ * does not have), or undefined. The empty string when no file counted and the errors already
+ * printed say why.
  */
 function firstRowFailure(
   sample: Sample,
-  labels: readonly string[],
-  headers: readonly string[],
+  selectors: readonly Selector[],
   options: PollOptions,
   searched: string | undefined,
   reportedErrors: boolean,
@@ -164,21 +189,38 @@ function firstRowFailure(
     const where = searched ?? (options.files ?? []).join(' ');
     return reportedErrors && !filter ? '' : `mmstats: no mmstats files${filter} found (searched ${where})`;
   }
-  const missing = missingLabels(sample, labels);
-  if (missing.length === 0) return undefined;
-  const names = missing.map((label) => quoteLabel(headers[labels.indexOf(label)]));
-  const full = options.prefix ? ` (label${missing.length > 1 ? 's' : ''} ${missing.map(quoteLabel).join(', ')})` : '';
+  const missing = missingColumns(sample, selectors.length).map((column) => selectors[column]);
+  if (missing.length === 0) return unknownLabels(sample, selectors);
+  const names = missing.map((selector) => quoteLabel(selector.text));
+  const full = options.prefix ? ` (label${missing.length > 1 ? 's' : ''} ${missing.map((selector) => quoteLabel(selector.name)).join(', ')})` : '';
   const shown = sample.files.slice(0, 5).map((file) => file.file);
   const more = sample.files.length > shown.length ? `, and ${sample.files.length - shown.length} more` : '';
   const count = sample.files.length === 1 ? '1 file' : `${sample.files.length} files`;
   return `mmstats: unknown field${missing.length > 1 ? 's' : ''} ${names.join(', ')}${full}: not in any of ${count} read: ${shown.join(', ')}${more}`;
 }
 
+/**
+ * Why a field asks for a label its family does not declare in any file (a typo would otherwise
+ * show 0 forever), or undefined.
+ */
+function unknownLabels(sample: Sample, selectors: readonly Selector[]): string | undefined {
+  for (const [column, selector] of selectors.entries()) {
+    const declared = new Set<string>();
+    for (const file of sample.files) for (const name of file.families[column]?.meta?.labels ?? []) declared.add(name);
+    if (declared.size === 0) continue;
+    const unknown = Object.keys(selector.labels).filter((key) => !declared.has(key));
+    if (unknown.length > 0) {
+      return `mmstats: field ${quoteLabel(selector.text)}: ${quoteLabel(selector.name)} has no label ${unknown.map(quoteLabel).join(', ')} (its labels: ${[...declared].join(', ')})`;
+    }
+  }
+  return undefined;
+}
+
 function builder(yargs: Argv) {
   return withJson(
     withFileSelection(
       yargs.positional('fields', {
-        describe: 'comma-separated labels to show, e.g. 2XX,3XX,4XX,5XX',
+        describe: 'comma-separated labels or families to show, e.g. 2XX,5XX or requests,requests{status=5xx}',
         type: 'string',
         demandOption: true,
       }),
@@ -237,6 +279,7 @@ function builder(yargs: Argv) {
     })
     .example('$0 poll -p web.stats.status. 2XX,3XX,4XX,5XX', 'requests per interval by status class')
     .example('$0 poll -c 10 -d 0.5 --rate jobs.done /run/workers', 'ten rows of rates, twice a second')
+    .example("$0 poll -p web.stats. 'requests,requests{status=5xx},last_hit'", 'a labelled counter, one status class of it, a timestamp')
     .example('$0 poll --json --absolute http.requests', 'NDJSON totals');
 }
 
@@ -247,8 +290,22 @@ function builder(yargs: Argv) {
 function usageProblem(args: PollArgs): string | undefined {
   // Not .conflicts(): yargs counts the `false` defaults as given.
   if (args.rate && args.absolute) return '--rate and --absolute cannot be used together';
-  const fields = String(args.fields).split(',');
+  let fields: string[];
+  try {
+    fields = splitFields(String(args.fields));
+  } catch (error) {
+    if (error instanceof SelectorError) return error.message;
+    throw error;
+  }
   if (fields.some((field) => field === '')) return `empty field name in ${JSON.stringify(String(args.fields))}`;
+  for (const field of fields) {
+    try {
+      parseSelector(field);
+    } catch (error) {
+      if (error instanceof SelectorError) return error.message;
+      throw error;
+    }
+  }
   const duplicate = fields.find((field, i) => fields.indexOf(field) !== i);
   if (duplicate !== undefined) return `field ${JSON.stringify(duplicate)} named twice`;
   const count = args.count as number | undefined;
@@ -268,7 +325,7 @@ export type PollArgs = ReturnType<typeof builder> extends Argv<infer A> ? A : ne
 export function pollCommand(io: Io, done: (exitCode: number) => void): CommandModule<object, PollArgs> {
   return {
     command: 'poll <fields> [files..]',
-    describe: 'show the sums of some fields over all files, one row per interval (like vmstat)',
+    describe: 'show some fields over all files, one row per interval (like vmstat)',
     builder,
     handler: async (args) => {
       const problem = usageProblem(args);
@@ -276,7 +333,7 @@ export function pollCommand(io: Io, done: (exitCode: number) => void): CommandMo
       done(
         await runPoll(
           {
-            fields: String(args.fields).split(','),
+            fields: splitFields(String(args.fields)),
             prefix: args.prefix as string,
             files: fileArguments(args),
             count: args.count as number | undefined,

@@ -5,7 +5,7 @@ import type { Io } from '../io';
 import { lastOf } from '../options';
 import { escapeControls } from '../render/escape';
 import { resolveScope } from '../web/scope';
-import { DEFAULT_HOST, DEFAULT_PORT, isLoopback, startWebServer, type WebServer } from '../web/server';
+import { checkMetricsPrefix, DEFAULT_HOST, DEFAULT_PORT, isLoopback, startWebServer, type WebServer } from '../web/server';
 
 /** Options of `runWeb`: the parsed `mmstats web` command line. */
 export interface WebOptions {
@@ -15,6 +15,8 @@ export interface WebOptions {
   readonly port?: number;
   /** Glob pattern of the files to serve; its directory is the stats directory. Defaults as for slurp. */
   readonly glob?: string;
+  /** Prepended to every metric name of `/metrics`. Defaults to none. */
+  readonly metricsPrefix?: string;
 }
 
 /**
@@ -31,14 +33,13 @@ export async function runWeb(options: WebOptions, io: Io): Promise<number> {
   const scope = await resolveScope(options.glob, io.env, io.cwd);
   let server: WebServer;
   try {
-    server = await startWebServer({ scope, host, port, log: (line) => io.stderr(`mmstats: ${escapeControls(line)}\n`) });
+    server = await startWebServer({ scope, host, port, metricsPrefix: options.metricsPrefix, log: (line) => io.stderr(`mmstats: ${escapeControls(line)}\n`) });
   } catch (err) {
     io.stderr(escapeControls(`mmstats: cannot listen on ${host}:${port}: ${listenProblem(err)}`) + '\n');
     return 1;
   }
-  io.stdout(escapeControls(`mmstats web: serving ${scope.directory}/${scope.pattern} at ${server.url}`) + '\n');
-  if (!isLoopback(host)) io.stderr(escapeControls(`mmstats: listening on ${host}: anyone who can reach this address can read these stats`) + '\n');
-  await new Promise<void>((resolve) => {
+  // Ready to stop before saying it serves: a SIGTERM sent on reading that line finds the handler.
+  const stopped = new Promise<void>((resolve) => {
     const unregister = io.onInterrupt?.(stop) ?? (() => {});
     process.once('SIGTERM', stop);
     function stop() {
@@ -47,6 +48,9 @@ export async function runWeb(options: WebOptions, io: Io): Promise<number> {
       resolve();
     }
   });
+  io.stdout(escapeControls(`mmstats web: serving ${scope.directory}/${scope.pattern} at ${server.url}`) + '\n');
+  if (!isLoopback(host)) io.stderr(escapeControls(`mmstats: listening on ${host}: anyone who can reach this address can read these stats`) + '\n');
+  await stopped;
   await server.close();
   return 0;
 }
@@ -80,6 +84,11 @@ function builder(yargs: Argv) {
       requiresArg: true,
       defaultDescription: '$MMSTATS_GLOB, else *.mmstats in $MMSTATS_PATH or the temp directory',
     })
+    .option('metrics-prefix', {
+      describe: 'prepended to every metric name of /metrics (such as mmstats_)',
+      type: 'string',
+      requiresArg: true,
+    })
     .example('$0 web', 'dashboard at http://127.0.0.1:5002/')
     .example("$0 web --glob '/run/app/*.mmstats'", 'serve another directory')
     .example('curl -s localhost:5002/metrics', 'Prometheus text format');
@@ -100,7 +109,8 @@ export function webCommand(io: Io, done: (exitCode: number) => void): CommandMod
       const host = String(lastOf(args.host as string | string[]));
       if (host === '') throw new UsageError('--host must not be empty');
       const glob = args.glob === undefined ? undefined : String(lastOf(args.glob as string | string[]));
-      done(await runWeb({ host, port, glob }, io));
+      const metricsPrefix = args.metricsPrefix === undefined ? undefined : checkMetricsPrefix(String(lastOf(args.metricsPrefix as string | string[])));
+      done(await runWeb({ host, port, glob, metricsPrefix }, io));
     },
   };
 }

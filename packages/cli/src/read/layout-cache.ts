@@ -1,6 +1,16 @@
 import type { Stats } from 'node:fs';
 
-import { DEFAULT_MAX_RECORDS, type RecordLayout } from '@mmstats/format';
+import { DEFAULT_MAX_RECORDS, type FileMetadata, type RecordLayout, type RecordMeaning, type Trailer } from '@mmstats/format';
+
+/** What decoding a file once gives: its records, its metadata and what each record means. */
+export interface DecodedLayout {
+  /** Every record, in file order. */
+  readonly layout: readonly RecordLayout[];
+  /** The metadata block (SPEC.md §14), if the file has one. */
+  readonly metadata: FileMetadata | undefined;
+  /** What each record means, by `RecordLayout.index` (SPEC.md §14.3; plain records without metadata). */
+  readonly meanings: readonly RecordMeaning[];
+}
 
 /** Default of `LayoutCacheOptions.maxRecords`: as many records as one file may have (about 20 MB of layouts). */
 export const DEFAULT_LAYOUT_CACHE_RECORDS = DEFAULT_MAX_RECORDS;
@@ -13,15 +23,17 @@ export interface LayoutCacheOptions {
 
 /**
  * Decoded layouts of stats files, so that a reader decodes each file once and afterwards only
- * re-reads values. A file's layout never changes (SPEC.md §3): our writers build a new file and
- * rename it into place, so a different layout comes with a different inode. An entry is keyed by
- * device, inode, size and change time: a file removed and another created under a reused inode
- * number, or a file someone rewrote with `write(2)`, has another change time and is decoded again.
- * Least recently used entries are dropped once the records held pass `maxRecords`.
+ * re-reads values. The records of a file stay where they are (SPEC.md §3): our writers build a
+ * new file and publish it whole, so a different layout comes with a different inode, and a file
+ * with metadata only grows, which its trailer says (SPEC.md §14.5). An entry is keyed by device,
+ * inode, size and change time, and by the trailer's records end and metadata start: a file removed
+ * and another created under a reused inode number, a file someone rewrote with `write(2)`, or one
+ * that gained records or families is decoded again. Least recently used entries are dropped once
+ * the records held pass `maxRecords`.
  */
 export class LayoutCache {
   // Keyed by device and inode: a file seen again with another size or change time replaces its entry.
-  private readonly entries = new Map<string, { readonly size: number; readonly ctimeMs: number; readonly layout: readonly RecordLayout[] }>();
+  private readonly entries = new Map<string, Entry>();
   private records = 0;
   /** Most records kept, over all files. */
   readonly maxRecords: number;
@@ -30,27 +42,38 @@ export class LayoutCache {
     this.maxRecords = options.maxRecords ?? DEFAULT_LAYOUT_CACHE_RECORDS;
   }
 
-  /** The layout kept for the file `stats` describes, if any (and marks it recently used). */
-  get(stats: Stats): readonly RecordLayout[] | undefined {
+  /**
+   * What was kept for the file `stats` describes, whose trailer (read just now) is `trailer`, if
+   * anything (and marks it recently used).
+   */
+  get(stats: Stats, trailer: Trailer | null = null): DecodedLayout | undefined {
     const key = identityOf(stats);
     const entry = this.entries.get(key);
     // Compared as numbers: formatting the change time for a string key cost more than the lookup.
     if (entry === undefined || entry.size !== stats.size || entry.ctimeMs !== stats.ctimeMs) return undefined;
+    if ((entry.recordsEnd ?? -1) !== (trailer?.recordsEnd ?? -1) || (entry.metadataStart ?? -1) !== (trailer?.metadataStart ?? -1)) return undefined;
     this.entries.delete(key);
     this.entries.set(key, entry);
-    return entry.layout;
+    return entry.decoded;
   }
 
-  /** Keeps `layout` for the file `stats` describes, dropping the least recently used to make room. */
-  set(stats: Stats, layout: readonly RecordLayout[]): void {
+  /** Keeps `decoded` for the file `stats` describes, dropping the least recently used to make room. */
+  set(stats: Stats, decoded: DecodedLayout, trailer: Trailer | null = null): void {
     this.delete(stats);
+    const layout = decoded.layout;
     if (layout.length > this.maxRecords) return;
-    this.entries.set(identityOf(stats), { size: stats.size, ctimeMs: stats.ctimeMs, layout });
+    this.entries.set(identityOf(stats), {
+      size: stats.size,
+      ctimeMs: stats.ctimeMs,
+      recordsEnd: trailer?.recordsEnd,
+      metadataStart: trailer?.metadataStart,
+      decoded,
+    });
     this.records += layout.length;
     for (const [key, old] of this.entries) {
       if (this.records <= this.maxRecords) break;
       this.entries.delete(key);
-      this.records -= old.layout.length;
+      this.records -= old.decoded.layout.length;
     }
   }
 
@@ -60,13 +83,21 @@ export class LayoutCache {
     const old = this.entries.get(key);
     if (old === undefined) return;
     this.entries.delete(key);
-    this.records -= old.layout.length;
+    this.records -= old.decoded.layout.length;
   }
 
   /** How many files have a layout kept. */
   get files(): number {
     return this.entries.size;
   }
+}
+
+interface Entry {
+  readonly size: number;
+  readonly ctimeMs: number;
+  readonly recordsEnd: number | undefined;
+  readonly metadataStart: number | undefined;
+  readonly decoded: DecodedLayout;
 }
 
 function identityOf(stats: Stats): string {

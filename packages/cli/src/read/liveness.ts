@@ -38,6 +38,11 @@ export interface ProcessTable {
   bootId?(): string | undefined;
   /** Thread `tid` of process `pid`, both numbered as in the PID namespace whose inode is `pidNamespace`. */
   findThread?(pidNamespace: number, pid: number, tid: number): ThreadLookup;
+  /**
+   * When thread `tid` of process `pid` (numbered as this /proc sees them) started, in Unix
+   * seconds; null when the process has no such thread; undefined when that cannot be known.
+   */
+  threadStartTime?(pid: number, tid: number): number | null | undefined;
 }
 
 /** Options of `systemProcessTable`. */
@@ -89,14 +94,32 @@ export function systemProcessTable(options: SystemProcessTableOptions = {}): Pro
     },
     startTime(pid) {
       checkPid(pid);
-      if (bootTime === null) bootTime = readBootTime(procDir);
-      if (bootTime === undefined) return undefined;
-      const ticks = readStartTicks(procDir, pid);
-      if (ticks === undefined) return undefined;
-      clockTicks ??= readClockTicks();
-      return bootTime + ticks / clockTicks;
+      return toUnixTime(readStartTicks(procDir, pid));
+    },
+    threadStartTime(pid, tid) {
+      checkPid(pid);
+      checkPid(tid);
+      const text = readText(`${procDir}/${pid}/task/${tid}/stat`);
+      if (text === undefined) return statSyncOrUndefined(`${procDir}/${pid}/task`) ? null : undefined;
+      return toUnixTime(parseStartTicks(text));
     },
   };
+
+  /** Clock ticks after boot as Unix seconds, or undefined when either is unknown. */
+  function toUnixTime(ticks: number | undefined): number | undefined {
+    if (bootTime === null) bootTime = readBootTime(procDir);
+    if (bootTime === undefined || ticks === undefined) return undefined;
+    clockTicks ??= readClockTicks();
+    return bootTime + ticks / clockTicks;
+  }
+}
+
+function statSyncOrUndefined(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 function checkPid(pid: number): void {

@@ -1,14 +1,34 @@
-import { DecodeError, type RecordLayout, type StatValue, type ValueKind } from '@mmstats/format';
+import {
+  combineValues,
+  DecodeError,
+  familyMeaning,
+  growthBetween,
+  showsGrowth,
+  type FileMetadata,
+  type MetricKind,
+  type RecordLayout,
+  type RecordMeaning,
+  type StatValue,
+  type ValueKind,
+} from '@mmstats/format';
 
 import { ReadError } from '../errors';
 import type { FileEntry } from './files';
 import { describeSystemError } from './regular-file';
+import { selects, type Selector } from './selector';
 import { sharedStatsReader } from './snapshot';
 import type { StatsReader } from './stats-reader';
 
 /** A selected file that was not there to read. */
 class MissingFile {
   constructor(readonly error: ReadError) {}
+}
+
+/** One record's value, what it is stored as, and what it means (SPEC.md §14.3). */
+export interface RecordSample {
+  readonly value: StatValue;
+  readonly kind: ValueKind;
+  readonly meaning: RecordMeaning;
 }
 
 /** The values `mmstats poll` wants from one file, read at one moment. */
@@ -20,20 +40,32 @@ export interface FileSample {
   /** Device and inode: a file replaced under the same name counts as a new file. */
   readonly identity: string;
   /**
-   * The wanted labels this file has, with their values and kinds. A label in `unstable` has the
-   * value of the previous sample of the same file here, when there was one.
+   * The wanted records, by label. A label in `unstable` has the value of the previous sample of
+   * the same file here, when there was one, and is absent otherwise.
    */
-  readonly values: ReadonlyMap<string, { readonly value: StatValue; readonly kind: ValueKind }>;
+  readonly values: ReadonlyMap<string, RecordSample>;
   /**
    * Wanted labels whose value changed between every two copies the read protocol made (SPEC.md
    * §8.3), so no value of this moment is known; in file order.
    */
   readonly unstable: readonly string[];
+  /** For each column (selector), the labels of this file's records it shows, in file order. */
+  readonly columns: ReadonlyArray<readonly string[]>;
+  /**
+   * For each column, the meaning of the family it names in this file's metadata, if any: a
+   * labelled family holds the column before its first series exists.
+   */
+  readonly families: ReadonlyArray<RecordMeaning | undefined>;
+}
+
+/** Whether `file` holds column `column`: a record it shows, or its family in the metadata. */
+export function holds(file: FileSample, column: number): boolean {
+  return file.columns[column].length > 0 || file.families[column] !== undefined;
 }
 
 /** Every selected file at one moment: the readable ones, and those that failed (errors). */
 export interface Sample {
-  /** When the sample was taken, in milliseconds (any clock; only differences matter). */
+  /** When the sample was taken, in milliseconds since the epoch (ages of timestamps are worked out from it). */
   readonly time: number;
   readonly files: readonly FileSample[];
   /** Files that exist but could not be read or decoded. Files that vanished are simply absent. */
@@ -47,38 +79,40 @@ export interface Sample {
   readonly missing: readonly ReadError[];
 }
 
-/** What to read: the full labels (prefix included) and which files count. */
+/** What to read: the columns and which files count. */
 export interface SamplerOptions {
-  /** Full labels to read from every file. */
-  readonly labels: readonly string[];
+  /** The columns: which records each shows (see `parseSelector`). */
+  readonly selectors: readonly Selector[];
   /** Count only files with a label starting with one of these (all must match one). Defaults to every file. */
   readonly filter?: readonly string[];
   /** Reads the files and keeps their layouts. Defaults to the process-wide `sharedStatsReader()`. */
   readonly reader?: StatsReader;
 }
 
-/** The wanted records of one layout, or undefined if the file is filtered out. */
-type Wanted = readonly RecordLayout[] | undefined;
+/** The wanted records of one layout and the labels of each column, or undefined if the file is filtered out. */
+type Wanted = { readonly records: readonly RecordLayout[]; readonly columns: ReadonlyArray<readonly string[]> } | undefined;
 
 /**
  * Reads the wanted values of many files, tick after tick. Through a `StatsReader`, each file's
- * layout is decoded once (through `@mmstats/format`'s `decodeLayout`) and kept while its device,
- * inode, size and change time stay the same; later ticks only read the wanted values, through
- * the stable read protocol (`readStableRecords`, SPEC.md §8.3), so no value is ever torn by a
- * concurrent write. A value that changed between every two copies is not a failure: the file
- * still counts, with that label's value from the previous tick (see `FileSample.unstable`).
+ * layout and what its records mean are decoded once and kept until the file changes or grows;
+ * later ticks only read the wanted values, through the stable read protocol
+ * (`readStableRecords`, SPEC.md §8.3), so no value is ever torn by a concurrent write. A record
+ * is wanted when a selector selects it (`selects`: by family and parsed series labels). A value
+ * that changed between every two copies is not a failure: the file still counts, with that
+ * label's value from the previous tick (see `FileSample.unstable`).
  */
 export class Sampler {
-  private readonly labels: ReadonlySet<string>;
+  private readonly selectors: readonly Selector[];
   private readonly filter: readonly string[];
   private readonly reader: StatsReader;
   // Keyed by the layout the reader's cache hands out: the same array as long as the file is unchanged.
   private readonly wanted = new WeakMap<readonly RecordLayout[], Wanted>();
   private previous = new Map<string, FileSample>();
-  private readonly pick = (layout: readonly RecordLayout[]): readonly RecordLayout[] => this.wantedRecords(layout) ?? [];
+  private readonly pick = (layout: readonly RecordLayout[], meanings: readonly RecordMeaning[]): readonly RecordLayout[] =>
+    this.wantedRecords(layout, meanings)?.records ?? [];
 
   constructor(options: SamplerOptions) {
-    this.labels = new Set(options.labels);
+    this.selectors = options.selectors;
     this.filter = options.filter ?? [];
     this.reader = options.reader ?? sharedStatsReader();
   }
@@ -118,10 +152,13 @@ export class Sampler {
       return new ReadError(entry.file, describeSystemError(err), { cause: err });
     }
     if (!read) return new ReadError(entry.file, 'not a regular file');
-    if (this.wantedRecords(read.layout) === undefined) return undefined;
+    const wanted = this.wantedRecords(read.layout, read.meanings);
+    if (wanted === undefined) return undefined;
     const identity = `${read.stats.dev}:${read.stats.ino}`;
-    const values = new Map<string, { value: StatValue; kind: ValueKind }>();
-    for (const record of read.read.records) values.set(record.label, { value: record.value, kind: record.layout.type.kind });
+    const values = new Map<string, RecordSample>();
+    for (const record of read.read.records) {
+      values.set(record.label, { value: record.value, kind: record.layout.type.kind, meaning: read.meanings[record.layout.index] });
+    }
     const unstable = read.read.unstable.map((record) => record.label);
     const before = this.previous.get(entry.path);
     for (const label of unstable) {
@@ -129,32 +166,53 @@ export class Sampler {
       const kept = before && before.identity === identity ? before.values.get(label) : undefined;
       if (kept) values.set(label, kept);
     }
-    return { file: entry.file, path: entry.path, identity, values, unstable };
+    return { file: entry.file, path: entry.path, identity, values, unstable, columns: wanted.columns, families: this.familiesOf(read.metadata) };
   }
 
-  private wantedRecords(layout: readonly RecordLayout[]): Wanted {
+  /** For each selector, the meaning of the family it names in `metadata`, if any. */
+  private familiesOf(metadata: FileMetadata | undefined): Array<RecordMeaning | undefined> {
+    return this.selectors.map((selector) => {
+      const family = metadata?.families.get(selector.name);
+      return family === undefined ? undefined : familyMeaning(family);
+    });
+  }
+
+  private wantedRecords(layout: readonly RecordLayout[], meanings: readonly RecordMeaning[]): Wanted {
     if (this.wanted.has(layout)) return this.wanted.get(layout);
     let wanted: Wanted;
     if (this.filter.length === 0 || layout.some((record) => this.filter.some((p) => record.label.startsWith(p)))) {
       const byLabel = new Map<string, RecordLayout>();
-      for (const record of layout) {
-        // The first record of a label wins, as a reader looking the label up would find it.
-        if (this.labels.has(record.label) && !byLabel.has(record.label)) byLabel.set(record.label, record);
-      }
-      wanted = [...byLabel.values()];
+      const columns = this.selectors.map((selector) => {
+        const labels: string[] = [];
+        for (const record of layout) {
+          if (!selects(selector, meanings[record.index])) continue;
+          // The first record of a label wins, as a reader looking the label up would find it.
+          const first = byLabel.get(record.label);
+          if (first !== undefined && first !== record) continue;
+          byLabel.set(record.label, record);
+          labels.push(record.label);
+        }
+        return labels;
+      });
+      wanted = { records: [...byLabel.values()].sort((a, b) => a.index - b.index), columns };
     }
     this.wanted.set(layout, wanted);
     return wanted;
   }
 }
 
-/** The labels of `labels` that no file of `sample` has. */
-export function missingLabels(sample: Sample, labels: readonly string[]): string[] {
-  return labels.filter((label) => !sample.files.some((file) => file.values.has(label) || file.unstable.includes(label)));
+/** The columns (by index) that no file of `sample` holds. */
+export function missingColumns(sample: Sample, columns: number): number[] {
+  const missing: number[] = [];
+  for (let column = 0; column < columns; column++) {
+    if (!sample.files.some((file) => holds(file, column))) missing.push(column);
+  }
+  return missing;
 }
 
 /**
- * What one row shows:
+ * What one row shows of the fields that grow (counters, and the integers of files without
+ * metadata, `showsGrowth`); every other field shows its current value in every mode:
  * - `delta`: growth since the previous tick (the first row shows totals);
  * - `rate`: that growth divided by the seconds between the two ticks;
  * - `absolute`: the totals of the current tick.
@@ -162,52 +220,73 @@ export function missingLabels(sample: Sample, labels: readonly string[]): string
 export type PollMode = 'delta' | 'rate' | 'absolute';
 
 /**
- * One cell: an exact integer sum, a float, a rate, a string (the value in the last file that has
- * the label, by file name; undefined if none has it), or a count of files where a bool is true.
+ * One cell:
+ * - `growth`: how much a field that grows grew (or its total), summed over the files: exact as
+ *   a bigint, or a number if some file holds it as a float;
+ * - `rate`: that growth per second;
+ * - `value`: the current values combined across the files by the field's aggregate (SPEC.md
+ *   §14.3); undefined when no file has a value;
+ * - `unknown`: not known at this row (a value changed between every two reads, or no file
+ *   holds the field any more).
+ * `unit` and `metric` come from the field's metadata, for showing the number.
  */
 export type Cell =
-  | { readonly kind: 'int'; readonly value: bigint }
-  | { readonly kind: 'float'; readonly value: number }
-  | { readonly kind: 'rate'; readonly value: number }
-  | { readonly kind: 'string'; readonly value: string | undefined }
-  | { readonly kind: 'count'; readonly value: number }
+  | { readonly kind: 'growth'; readonly value: bigint | number; readonly unit?: string }
+  | { readonly kind: 'rate'; readonly value: number; readonly unit?: string }
+  | {
+      readonly kind: 'value';
+      readonly value: StatValue | undefined;
+      readonly unit?: string;
+      readonly metric?: MetricKind;
+      /** Whether the records hold floats (`5.0` rather than `5`). */
+      readonly float?: boolean;
+    }
   | { readonly kind: 'unknown' };
 
 /** One row of `mmstats poll`. */
 export interface Tick {
   /** When the current sample was taken (the sample's `time`). */
   readonly time: number;
-  /** How many files counted. */
+  /** How many files counted: those that hold at least one of the fields. */
   readonly files: number;
-  /** One cell per label, in the order of `labels`. */
+  /** One cell per column. */
   readonly cells: readonly Cell[];
   /** Names of files counted in the previous sample that are no longer there. */
   readonly gone: readonly string[];
 }
 
+/** What a column means: the first meaning found, preferring one from metadata (see `computeTick`). */
+interface ColumnMeaning {
+  readonly meaning: RecordMeaning;
+  readonly kind: ValueKind | undefined;
+}
+
 /**
- * Sums one tick. Numbers are summed over every file that has the label: integers exactly (as
- * bigint), floats as doubles; a label that is an integer in some files and a float in others is
- * summed as doubles.
+ * Works out one row. Every column is one of two sorts, by what its records mean
+ * (`@mmstats/format`'s `showsGrowth`): fields that grow (counters, and integers in files without
+ * metadata, as our tools always showed them) show their growth; all others (gauges, timestamps,
+ * averages, timers, text, constants, floats without metadata) show their current values combined
+ * across files by the field's aggregate (`combineValues`: a gauge by its `aggregate`, a
+ * timestamp by the latest, an average or timer by the mean, text by the last file in name order).
+ * A column that selects several series of a family (`requests` or `requests{status=5xx}`)
+ * combines all of them the same way. Files that disagree on what a field is (an old and a new
+ * version of a program) are shown as the first file with metadata for it says.
  *
- * Deltas are computed per file, so that files coming and going never make a row jump: a file in
- * both samples (same path, same inode) adds `current − previous`; a file that went away adds
+ * Growth is computed per file and series, so that files and series coming and going never make
+ * a row jump: a series in both samples of the same file (same path, same inode) adds `current −
+ * previous` (a counter that wrapped at 2^64 adds what it grew); a file that went away adds
  * nothing (its last values drop out without a negative delta); a file that is new since the
- * previous sample adds its whole value, since it was created during the interval and writers
- * start counting at zero; that keeps every unit of growth counted once, even from short-lived
- * processes. A file that was already there but unreadable in the previous sample has no base to
- * compare with and adds nothing in this tick.
+ * previous sample, or a series added to a file since then, adds its whole value, since it was
+ * created during the interval and writers start counting at zero. A file that was already there
+ * but unreadable in the previous sample has no base to compare with and adds nothing in this tick.
  *
- * Strings and bools are not summed: a string cell shows the value of the last file (in name
- * order) that has the label, a bool cell how many files have it true; both are current values in
- * every mode.
- *
- * A cell is `unknown` when a file that counts had the label unstable in this sample (SPEC.md
- * §8.3): its value of this moment is not known, so neither is the sum nor the growth, and showing
- * the growth as 0 would say the opposite of the truth about the hottest counter. The file's
- * previous value is kept (see `Sampler`), so the next known row catches up.
+ * A cell is `unknown` when a file that counts had a selected record unstable in this sample
+ * (SPEC.md §8.3): its value of this moment is not known, so neither is the sum nor the growth,
+ * and showing the growth as 0 would say the opposite of the truth about the hottest counter. The
+ * file's previous value is kept (see `Sampler`), so the next known row catches up. A cell is
+ * also `unknown` when no file holds the field any more: its files went away.
  */
-export function computeTick(previous: Sample | undefined, current: Sample, labels: readonly string[], mode: PollMode): Tick {
+export function computeTick(previous: Sample | undefined, current: Sample, columns: number, mode: PollMode): Tick {
   const before = new Map<string, FileSample>();
   for (const file of previous?.files ?? []) before.set(file.path, file);
   const gone: string[] = [];
@@ -219,65 +298,77 @@ export function computeTick(previous: Sample | undefined, current: Sample, label
   }
   const totals = mode === 'absolute' || previous === undefined;
   const seconds = previous ? (current.time - previous.time) / 1000 : 0;
-  const cells = labels.map((label): Cell => {
-    if (current.files.some((file) => file.unstable.includes(label))) return { kind: 'unknown' };
-    let kind: 'int' | 'float' | 'bool' | 'string' | undefined;
-    let intSum = 0n;
-    let floatSum = 0;
-    let trueCount = 0;
-    let text: string | undefined;
-    for (const file of current.files) {
-      const entry = file.values.get(label);
-      if (!entry) continue;
-      const { value } = entry;
-      if (entry.kind === 'string') {
-        kind ??= 'string';
-        text = String(value);
-        continue;
+  const cells: Cell[] = [];
+  for (let column = 0; column < columns; column++) {
+    const holding = current.files.filter((file) => holds(file, column));
+    if (holding.length === 0 || holding.some((file) => file.columns[column].some((label) => file.unstable.includes(label)))) {
+      cells.push({ kind: 'unknown' });
+      continue;
+    }
+    const found = columnMeaning(current, previous, column);
+    const unit = found?.meaning.unit;
+    if (found !== undefined && !showsGrowth(found.meaning, found.kind ?? 'float')) {
+      const values: StatValue[] = [];
+      for (const file of holding) {
+        for (const label of file.columns[column]) {
+          const entry = file.values.get(label);
+          if (entry !== undefined) values.push(entry.value);
+        }
       }
-      if (entry.kind === 'bool') {
-        kind ??= 'bool';
-        if (value) trueCount++;
-        continue;
-      }
-      let base: StatValue | undefined = 0;
+      const value = combineValues(found.meaning.aggregate ?? 'last', values);
+      cells.push({ kind: 'value', value, unit, metric: found.meaning.kind, float: found.kind === 'float' });
+      continue;
+    }
+    let exact = 0n;
+    let fractional = 0;
+    let float = false;
+    for (const file of holding) {
+      let old: FileSample | undefined;
       if (!totals) {
-        const old = before.get(file.path);
+        old = before.get(file.path);
+        // Unreadable at the previous row: no base to compare with.
+        if (old === undefined && previous!.seen.has(file.path)) continue;
         // A file replaced under the same name (another inode) is a new file.
-        if (old) base = old.identity === file.identity ? old.values.get(label)?.value : 0;
-        else if (previous!.seen.has(file.path)) base = undefined;
+        if (old !== undefined && old.identity !== file.identity) old = undefined;
       }
-      if (base === undefined || typeof base === 'string' || typeof base === 'boolean') continue;
-      if (entry.kind === 'float' || kind === 'float') {
-        if (kind === 'int') floatSum = Number(intSum);
-        kind = 'float';
-        floatSum += Number(value) - Number(base);
-      } else {
-        kind ??= 'int';
-        intSum += BigInt(value as number | bigint) - BigInt(base);
+      for (const label of file.columns[column]) {
+        const entry = file.values.get(label);
+        if (entry === undefined) continue;
+        // A series the file did not have before was added during the interval, from zero.
+        const base = old?.values.get(label)?.value ?? 0;
+        const growth = growthBetween(entry.meaning, base, entry.value);
+        if (typeof growth === 'bigint') exact += growth;
+        else if (growth !== undefined) {
+          float = true;
+          fractional += growth;
+        }
       }
     }
-    if (kind === undefined) kind = labelKind(current, previous, label);
-    switch (kind) {
-      case 'string':
-        return { kind: 'string', value: text };
-      case 'bool':
-        return { kind: 'count', value: trueCount };
-      case 'float':
-        return mode === 'rate' && !totals ? { kind: 'rate', value: floatSum / seconds } : { kind: 'float', value: floatSum };
-      case 'int':
-        return mode === 'rate' && !totals ? { kind: 'rate', value: Number(intSum) / seconds } : { kind: 'int', value: intSum };
-    }
-  });
-  return { time: current.time, files: current.files.length, cells, gone };
+    const growth = float ? Number(exact) + fractional : exact;
+    cells.push(mode === 'rate' && !totals ? { kind: 'rate', value: Number(growth) / seconds, unit } : { kind: 'growth', value: growth, unit });
+  }
+  const files = current.files.filter((file) => file.columns.some((_, column) => holds(file, column))).length;
+  return { time: current.time, files, cells, gone };
 }
 
-/** The kind of a label nobody contributed to in this tick, from any file that has it. */
-function labelKind(current: Sample, previous: Sample | undefined, label: string): 'int' | 'float' | 'bool' | 'string' {
+/**
+ * What column `column` means: from the first of its records (in the current files, then the
+ * previous ones) whose family has metadata, else from its first record, else from a family
+ * without records; undefined if nothing is known (a field of files without metadata: it grows).
+ */
+function columnMeaning(current: Sample, previous: Sample | undefined, column: number): ColumnMeaning | undefined {
+  let plain: ColumnMeaning | undefined;
+  let family: RecordMeaning | undefined;
   for (const file of [...current.files, ...(previous?.files ?? [])]) {
-    const kind = file.values.get(label)?.kind;
-    if (kind === 'string' || kind === 'bool' || kind === 'float') return kind;
-    if (kind) return 'int';
+    if (column >= file.columns.length) continue;
+    for (const label of file.columns[column]) {
+      const entry = file.values.get(label);
+      if (entry === undefined) continue;
+      if (entry.meaning.kind !== undefined) return { meaning: entry.meaning, kind: entry.kind };
+      plain ??= { meaning: entry.meaning, kind: entry.kind };
+    }
+    family ??= file.families[column];
   }
-  return 'int';
+  if (family !== undefined) return { meaning: family, kind: undefined };
+  return plain;
 }

@@ -1,18 +1,29 @@
 import type { Stats } from 'node:fs';
 
-import { DecodeError, decodeLayout, readStableRecords, type ReadAt, type RecordLayout, type StableRead } from '@mmstats/format';
+import {
+  DecodeError,
+  checkVersion,
+  decodeCopy,
+  meaningsOf,
+  readStableRecords,
+  readTrailerBytes,
+  trailerForCopy,
+  type FileMetadata,
+  type ReadAt,
+  type RecordLayout,
+  type RecordMeaning,
+  type StableRead,
+} from '@mmstats/format';
 
 import { ReadError } from '../errors';
 import type { FileEntry } from './files';
-import { LayoutCache } from './layout-cache';
+import { LayoutCache, type DecodedLayout } from './layout-cache';
 import { describeSystemError } from './regular-file';
 import { withStatsFile, type StatsFileOptions } from './stable-file';
 
 /** What `StatsReader.readFile` read of one regular file. */
-export interface StableFileRead {
+export interface StableFileRead extends DecodedLayout {
   readonly stats: Stats;
-  /** Every record of the file, in file order. */
-  readonly layout: readonly RecordLayout[];
   /** The values of the records picked: confirmed ones in `records`, the others in `unstable`. */
   readonly read: StableRead;
 }
@@ -29,14 +40,28 @@ export type FileSnapshot =
       readonly records: readonly DecodedRecordOf[];
       /** The records no two copies agreed on: no value is known for them. */
       readonly unstable: readonly RecordLayout[];
+      /** What each record means, by `RecordLayout.index`. */
+      readonly meanings: readonly RecordMeaning[];
+      /** The file's metadata block, if it has one. */
+      readonly metadata: FileMetadata | undefined;
       readonly error?: undefined;
     }
-  | { readonly file: string; readonly records?: undefined; readonly unstable?: undefined; readonly error: DecodeError | ReadError };
+  | {
+      readonly file: string;
+      readonly records?: undefined;
+      readonly unstable?: undefined;
+      readonly meanings?: undefined;
+      readonly metadata?: undefined;
+      readonly error: DecodeError | ReadError;
+    };
 
 type DecodedRecordOf = StableRead['records'][number];
 
-/** Picks the records to read from a file's layout; the same layout always gives the same answer. */
-export type PickRecords = (layout: readonly RecordLayout[]) => readonly RecordLayout[];
+/**
+ * Picks the records to read from a file's layout, given what each record means (by
+ * `RecordLayout.index`); the same layout always gives the same answer.
+ */
+export type PickRecords = (layout: readonly RecordLayout[], meanings: readonly RecordMeaning[]) => readonly RecordLayout[];
 
 /**
  * Reads stats files through the stable read protocol (SPEC.md §8.3) with plain reads (no mmap),
@@ -64,16 +89,21 @@ export class StatsReader {
     const options = { path: entry.file };
     try {
       return withStatsFile(entry.path, ({ stats, readAt }) => {
+        // The trailer first, with its own read: every record it counts is whole in the copy after it (SPEC.md §14.5).
+        const tail = readTrailerBytes(readAt, stats.size);
         const first = readAt(0, stats.size);
-        const kept = this.cache.get(stats);
+        checkVersion(first, entry.file); // before the trailer (SPEC.md §14.2, order of checks)
+        const trailer = trailerForCopy(tail, first, stats.size, entry.file);
+        const kept = this.cache.get(stats, trailer);
         if (kept !== undefined) {
           const read = this.tryKept(readAt, first, kept, pick, options);
-          if (read) return { stats, layout: kept, read };
+          if (read) return { stats, ...kept, read };
           this.cache.delete(stats);
         }
-        const layout = decodeLayout(first, options);
-        this.cache.set(stats, layout);
-        return { stats, layout, read: readStableRecords(readAt, pick ? pick(layout) : layout, options, first) };
+        const { layout, metadata } = decodeCopy(first, tail, stats.size, options);
+        const decoded: DecodedLayout = { layout, metadata, meanings: meaningsOf(layout, metadata, entry.file) };
+        this.cache.set(stats, decoded, trailer);
+        return { stats, ...decoded, read: readStableRecords(readAt, pick ? pick(layout, decoded.meanings) : layout, options, first) };
       }, open).result;
     } catch (err) {
       if (err instanceof DecodeError) throw err.withPath(entry.file);
@@ -91,7 +121,7 @@ export class StatsReader {
     try {
       const result = this.readFile(entry, undefined, open);
       if (!result) return { file, error: new ReadError(file, 'not a regular file') };
-      return { file, records: result.read.records, unstable: result.read.unstable };
+      return { file, records: result.read.records, unstable: result.read.unstable, meanings: result.meanings, metadata: result.metadata };
     } catch (err) {
       if (err instanceof DecodeError) return { file, error: err.withPath(file) };
       if (err instanceof ReadError) return { file, error: err };
@@ -102,14 +132,14 @@ export class StatsReader {
   private tryKept(
     readAt: ReadAt,
     first: Uint8Array,
-    layout: readonly RecordLayout[],
+    { layout, meanings }: DecodedLayout,
     pick: PickRecords | undefined,
     options: { path: string },
   ): StableRead | undefined {
     const last = layout[layout.length - 1];
     if (last !== undefined && last.end > first.length) return undefined;
     try {
-      return readStableRecords(readAt, pick ? pick(layout) : layout, options, first);
+      return readStableRecords(readAt, pick ? pick(layout, meanings) : layout, options, first);
     } catch (err) {
       if (err instanceof DecodeError) return undefined;
       throw err;

@@ -1,4 +1,4 @@
-import type { StatValue, TypeInfo } from '@mmstats/format';
+import type { RecordMeaning, StatValue, TypeInfo } from '@mmstats/format';
 
 import type { FileSnapshot } from '../read/snapshot';
 import { jsonString } from './escape';
@@ -39,9 +39,24 @@ export function jsonValue(value: StatValue, type: TypeInfo): JsonValue {
 }
 
 /**
- * The JSON form of one file: `{file, records: [{label, type, value}]}` or `{file, error}`. A record
- * without a value (it changed between every two copies, SPEC.md §8.3) has `value: null`, and the
- * file then also has `unstable: [its labels, in file order]`.
+ * What a record means, as members of its JSON form: `family`, `kind`, and when the family has
+ * them `help`, `unit` and the series' `labels` (values unescaped). Nothing for a record without
+ * metadata (SPEC.md §14.3), so the JSON of such files is what it always was.
+ */
+export function meaningJson(meaning: RecordMeaning | undefined): { [key: string]: JsonValue } {
+  if (meaning?.kind === undefined) return {};
+  const json: { [key: string]: JsonValue } = { family: meaning.family, kind: meaning.kind };
+  if (meaning.help !== undefined) json.help = meaning.help;
+  if (meaning.unit !== undefined) json.unit = meaning.unit;
+  if (Object.keys(meaning.labels).length > 0) json.labels = { ...meaning.labels };
+  return json;
+}
+
+/**
+ * The JSON form of one file: `{file, records: [{label, type, value, …}]}` or `{file, error}`. A
+ * record of a family with metadata also has what it means (`meaningJson`: family, kind, help,
+ * unit, labels). A record without a value (it changed between every two copies, SPEC.md §8.3)
+ * has `value: null`, and the file then also has `unstable: [its labels, in file order]`.
  */
 export function fileJson(snapshot: FileSnapshot, records: readonly ShownRecord[] = snapshot.records ?? []): JsonValue {
   if (snapshot.error) return { file: snapshot.file, error: snapshot.error.message };
@@ -52,6 +67,7 @@ export function fileJson(snapshot: FileSnapshot, records: readonly ShownRecord[]
       label: record.label,
       type: record.signature,
       value: record.value === undefined ? null : jsonValue(record.value, record.layout.type),
+      ...meaningJson(snapshot.meanings?.[record.layout.index]),
     })),
   };
   if (unstable.length > 0) json.unstable = unstable;

@@ -51,15 +51,6 @@ export function aggregate(values: readonly LabelValue[], how: Aggregation): Stat
   }
 }
 
-/**
- * The sum of some values: exact while every value is an integer or a boolean (0 or 1), a number
- * while exact and a bigint beyond 2^53; a float as soon as one value is a float. Text counts as
- * nothing here: callers leave strings out (`aggregate` gives null, `/metrics` has no sum of them).
- */
-export function sumValues(values: readonly LabelValue[]): number | bigint {
-  return sum(values.filter((entry) => typeof entry.value !== 'string').map(numeric));
-}
-
 /** Integers as bigint (exact), floats as number. */
 type Numeric = number | bigint;
 

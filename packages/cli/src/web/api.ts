@@ -1,7 +1,8 @@
-import type { DecodedRecord, TypeInfo } from '@mmstats/format';
+import { combineValues, showsGrowth, type DecodedRecord, type RecordMeaning, type StatValue, type TypeInfo, type ValueKind } from '@mmstats/format';
 
 import { compareCodePoints } from '../read/files';
 import { jsonValue, type JsonValue } from '../render/json';
+import { formatValueInUnit } from '../render/units';
 import { aggregate, type Aggregation, type LabelValue } from './aggregate';
 import type { Collection } from './collect';
 
@@ -71,7 +72,10 @@ export function filesIndex(files: ReadonlyArray<{ readonly file: string }>): Jso
 
 /**
  * `GET /api/snapshot`, what the dashboard polls: the time (Unix seconds), the stats directory
- * and pattern, every file with its pid and records, and the skipped files.
+ * and pattern, every file with its pid and records, the skipped files, and `series`: one entry
+ * per label over every file, with what it means and its value combined across processes by its
+ * family's aggregate (see `seriesJson`). Each record carries its meaning (`kind`, `unit`, …, see
+ * `meaningMembers`) and `shown`, its value as read in its unit.
  */
 export function snapshotJson(collection: Collection, where: { directory: string; pattern: string }, time: number): JsonValue {
   return {
@@ -81,14 +85,65 @@ export function snapshotJson(collection: Collection, where: { directory: string;
     files: collection.files.map((file) => ({
       file: file.file,
       pid: file.pid ?? null,
-      records: file.records.map((record) => ({
-        label: record.label,
-        type: record.signature,
-        value: jsonValue(record.value, record.layout.type),
-      })),
+      records: file.records.map((record) => {
+        const meaning = file.meanings[record.layout.index];
+        return {
+          label: record.label,
+          type: record.signature,
+          value: jsonValue(record.value, record.layout.type),
+          ...meaningMembers(meaning, record.layout.type.kind),
+          shown: formatValueInUnit(record.value, meaning.unit, time * 1000),
+        };
+      }),
     })),
+    series: seriesJson(collection, time),
     skipped: skippedJson(collection),
   };
+}
+
+/**
+ * What a record means, for the dashboard: `family`, `kind` (null without metadata), `unit`, `help`,
+ * `labels` (the series' labels, `{}` for none), `aggregate` (how processes combine), `growth`
+ * (shown as a rate: counters, and integers without metadata) and `fact` (a constant about the
+ * process, such as `sys.pid`: never combined).
+ */
+function meaningMembers(meaning: RecordMeaning, valueKind: ValueKind): JsonObject {
+  const members = jsonObject();
+  members.family = meaning.family;
+  members.kind = meaning.kind ?? null;
+  members.unit = meaning.unit ?? null;
+  members.help = meaning.help ?? null;
+  members.labels = Object.assign(jsonObject(), meaning.labels);
+  members.aggregate = meaning.aggregate ?? null;
+  members.growth = showsGrowth(meaning, valueKind);
+  members.fact = meaning.kind === 'constant';
+  return members;
+}
+
+/**
+ * One entry per label (code point order) with the meaning of its first record, `files` (how many
+ * files hold it), and, unless it is a process fact, `value` (combined by `combineValues` with its
+ * aggregate; null when that cannot combine) and `shown` (that value in its unit).
+ */
+function seriesJson(collection: Collection, time: number): JsonValue {
+  const byLabel = new Map<string, { meaning: RecordMeaning; kind: ValueKind; type: TypeInfo; values: StatValue[] }>();
+  for (const file of collection.files) {
+    for (const record of file.records) {
+      const entry = byLabel.get(record.label);
+      if (entry) entry.values.push(record.value);
+      else byLabel.set(record.label, { meaning: file.meanings[record.layout.index], kind: record.layout.type.kind, type: record.layout.type, values: [record.value] });
+    }
+  }
+  return [...byLabel.keys()].sort(compareCodePoints).map((label) => {
+    const { meaning, kind, type, values } = byLabel.get(label)!;
+    const json: JsonObject = { label, ...meaningMembers(meaning, kind), files: values.length };
+    if (meaning.kind !== 'constant') {
+      const combined = meaning.aggregate === undefined ? undefined : combineValues(meaning.aggregate, values);
+      json.value = combined === undefined ? null : jsonValue(combined, typeof combined === 'number' && !Number.isInteger(combined) ? FLOAT : type);
+      json.shown = combined === undefined ? null : formatValueInUnit(combined, meaning.unit, time * 1000);
+    }
+    return json;
+  });
 }
 
 function skippedJson(collection: Collection): JsonValue {

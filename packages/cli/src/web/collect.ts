@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 
-import { DecodeError, type DecodedRecord, type StatValue } from '@mmstats/format';
+import { DecodeError, type DecodedRecord, type RecordMeaning, type StatValue } from '@mmstats/format';
 
 import type { ReadError } from '../errors';
 
@@ -21,6 +21,8 @@ export interface StatsFile {
   readonly records: readonly DecodedRecord[];
   /** Labels whose value changed between every two copies made: left out of `records`. */
   readonly unstable: readonly string[];
+  /** What each record means (kind, unit, family, labels), by `record.layout.index`. */
+  readonly meanings: readonly RecordMeaning[];
 }
 
 /** A file that could not be served, with the reason (never the file's contents). */
@@ -103,7 +105,7 @@ export async function collectFiles(scope: StatsScope, pattern?: string, options:
       skipped.push({ file, error });
     } else {
       const unstable = snapshot.unstable.map((record) => record.label);
-      files.push({ file, pid: pidOf(snapshot.records), records: snapshot.records, unstable });
+      files.push({ file, pid: pidOf(snapshot.records), records: snapshot.records, unstable, meanings: snapshot.meanings });
       if (unstable.length > 0) skipped.push({ file, error: unstableReason(unstable) });
     }
   }

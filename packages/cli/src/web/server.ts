@@ -6,6 +6,7 @@ import { filesIndex, snapshotJson, statsByPrefix, statsIndex } from './api';
 import { loadAssets, type Asset } from './assets';
 import { OnceLog } from '../render/once-log';
 import { collectFiles, narrowCollection, unstableReason, type Collection } from './collect';
+import { UsageError } from '../errors';
 import { BadRequestError } from './errors';
 import { ProblemLog } from './problem-log';
 import { OPENMETRICS_FORMAT, prefersOpenMetrics, renderExposition, TEXT_FORMAT } from './prometheus';
@@ -35,6 +36,8 @@ export interface WebServerOptions {
   readonly maxWaiting?: number;
   /** Most bytes of files one read holds (see `collectFiles`). Defaults to `DEFAULT_MAX_COLLECTED_BYTES`. */
   readonly maxBytes?: number;
+  /** Prepended to every metric name of `/metrics` (see `checkMetricsPrefix`). Defaults to none. */
+  readonly metricsPrefix?: string;
 }
 
 /** Default of `WebServerOptions.maxActive`. */
@@ -95,7 +98,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     return collection;
   });
   const gate = new RequestGate(options.maxActive ?? DEFAULT_MAX_ACTIVE, options.maxWaiting ?? DEFAULT_MAX_WAITING);
-  const context: Context = { scope: options.scope, assets, problems, loopbackOnly, read, gate, answers: new AnswerMemo() };
+  const context: Context = { scope: options.scope, metricsPrefix: checkMetricsPrefix(options.metricsPrefix ?? ''), assets, problems, loopbackOnly, read, gate, answers: new AnswerMemo() };
   const server = http.createServer((request, response) => {
     handle(request, response, context).catch((err: unknown) => {
       // Keyed by the error alone: the URL is the client's to vary.
@@ -127,6 +130,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
 interface Context {
   readonly scope: StatsScope;
+  readonly metricsPrefix: string;
   readonly assets: ReadonlyMap<string, Asset>;
   readonly problems: ProblemLog;
   readonly loopbackOnly: boolean;
@@ -185,7 +189,7 @@ async function serveData(route: Route, url: URL, request: http.IncomingMessage, 
   // Requests that share a read and ask the same thing share the answer too: a crowd of scrapers
   // costs one rendering, not one each.
   const key = `${route.name}\0${'argument' in route ? route.argument : ''}\0${url.search}\0${openMetrics}`;
-  const answer = context.answers.get(shared, key, () => render(route, url, shared, openMetrics, context.scope));
+  const answer = context.answers.get(shared, key, () => render(route, url, shared, openMetrics, context));
   send(response, 200, answer.contentType, answer.body, head, answer.headers);
 }
 
@@ -197,7 +201,8 @@ interface Answer {
 }
 
 /** Renders a data route from one read of the files. Throws `BadRequestError` for bad parameters. */
-function render(route: Exclude<Route, { name: 'files' }>, url: URL, shared: Collection, openMetrics: boolean, scope: StatsScope): Answer {
+function render(route: Exclude<Route, { name: 'files' }>, url: URL, shared: Collection, openMetrics: boolean, context: Context): Answer {
+  const scope = context.scope;
   switch (route.name) {
     case 'stats-index': {
       const query = Query.parse(url.searchParams, ['glob']);
@@ -222,7 +227,7 @@ function render(route: Exclude<Route, { name: 'files' }>, url: URL, shared: Coll
       const sum = query.choice('aggregate', ['sum'] as const) === 'sum';
       const strings = query.flag('strings');
       const collection = narrowCollection(shared, query.pattern());
-      const body = renderExposition(collection.files, { openMetrics, sum, strings });
+      const body = renderExposition(collection.files, { openMetrics, sum, strings, prefix: context.metricsPrefix });
       return { contentType: openMetrics ? OPENMETRICS_FORMAT : TEXT_FORMAT, body: Buffer.from(body), headers: dataHeaders(collection) };
     }
   }
@@ -288,6 +293,15 @@ function sendJson(response: http.ServerResponse, status: number, body: JsonValue
 function send(response: http.ServerResponse, status: number, contentType: string, body: Buffer, head: boolean, headers: Record<string, string>): void {
   response.writeHead(status, { ...SECURITY_HEADERS, ...headers, 'Content-Type': contentType, 'Content-Length': body.length });
   response.end(head ? undefined : body);
+}
+
+/**
+ * Checks a metric name prefix: empty, or what may start a Prometheus metric name without a colon
+ * (`[a-zA-Z_][a-zA-Z0-9_]*`). Returns it; throws a `UsageError` saying why not.
+ */
+export function checkMetricsPrefix(prefix: string): string {
+  if (prefix === '' || /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(prefix)) return prefix;
+  throw new UsageError(`metrics prefix ${JSON.stringify(prefix)} must be letters, digits and _, not starting with a digit (such as mmstats_)`);
 }
 
 /** Whether an address to bind is loopback only (127.0.0.0/8, ::1, localhost). */

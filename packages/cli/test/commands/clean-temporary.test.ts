@@ -115,6 +115,56 @@ describe('clean and the temporary files of writers', () => {
     expect(listing(dir)).toEqual([]);
   });
 
+  test('removes the temporary file of a worker thread that ended before its rename, in a live process; keeps a live worker\'s', async () => {
+    if (!HAS_PROC) return;
+    // One process, two worker threads stopped inside the window: one ends there (as worker.terminate()
+    // can end it), the other stays blocked there. The process lives on throughout.
+    const script = `
+      const { Worker } = require('node:worker_threads');
+      const code = \`
+        const fs = require('node:fs');
+        const { parentPort, workerData } = require('node:worker_threads');
+        fs.linkSync = (from) => {
+          parentPort.postMessage(require('node:path').basename(from));
+          if (workerData.how === 'end') process.exit(0);
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+        };
+        new (require('@mmstats/writer').MmStats)({ path: workerData.dir, filename: workerData.how + '.mmstats' });\`;
+      for (const how of ['end', 'stuck']) {
+        const worker = new Worker(code, { eval: true, workerData: { dir: ${JSON.stringify(dir)}, how } });
+        worker.on('message', (name) => process.stdout.write(how + ' ' + name + '\\n'));
+        worker.on('exit', () => process.stdout.write(how + ' exited\\n'));
+      }
+      setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['-e', script], { cwd: REPO_DIR, stdio: ['ignore', 'pipe', 'inherit'] });
+    stuck = child;
+    const lines = new Set<string>();
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (chunk) => {
+        out += chunk;
+        for (const line of out.split('\n').slice(0, -1)) lines.add(line);
+        const names = [...lines].filter((line) => line.endsWith('.tmp'));
+        if (names.length === 2 && lines.has('end exited')) resolve();
+      });
+      child.once('exit', () => reject(new Error(`the process exited: ${out}`)));
+    });
+    const nameOf = (how: string) => [...lines].find((line) => line.startsWith(`${how} .`))!.slice(how.length + 1);
+    const ended = nameOf('end');
+    const blocked = nameOf('stuck');
+    const tid = Number(/-(\d+)-[0-9a-f]{8}\.tmp$/.exec(ended)![1]);
+    expect(tid).not.toBe(child.pid); // a worker's kernel thread id, not the main thread's
+
+    const io = memoryIo({ cwd: dir });
+    expect(await runClean({ files: [dir] }, io)).toBe(0);
+    expect(io.out).toBe(
+      `removed  ${dir}/${ended} (temporary file, thread ${tid} of pid ${child.pid} is gone)\n` +
+        `kept     ${dir}/${blocked} (temporary file, pid ${child.pid} is alive)\n` +
+        'Removed 1  -  1 alive  -  0 skipped  -  0 failed\n',
+    );
+    expect(listing(dir)).toEqual([blocked]);
+  });
+
   test('a live pid that started after the file was last written was reused (real /proc); a fresh file of it stays', async () => {
     const old = writeTemporary(dir, 'old.mmstats', process.pid);
     const fresh = writeTemporary(dir, 'fresh.mmstats', process.pid);

@@ -1,13 +1,13 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import type { RecordSpec } from '@mmstats/format';
+import { encodeFile, type RecordSpec } from '@mmstats/format';
 
 import { runPoll } from '../../src/commands/poll';
 import { memoryIo, type MemoryIo } from '../../src/io';
 import { main } from '../../src/main';
-import { BIN, double, requireBuild, writeStatsFile, useTempDir } from '../util';
+import { BIN, double, ORIGINAL_FIXTURES, REPO_DIR, requireBuild, writeStatsFile, useTempDir } from '../util';
 
 let dir: string;
 useTempDir((created) => (dir = created));
@@ -187,6 +187,158 @@ describe('mmstats poll', () => {
       expect(result.out).toBe('');
     }
   });
+});
+
+// A writer process with typed and labelled fields, changing its values when told to.
+const WRITER_SCRIPT = `
+const { MmStats, field } = require('./packages/writer');
+class Web extends MmStats {
+  static fields = {
+    requests: field.counter({ labels: ['route', 'status'], help: 'Responses' }),
+    hits: field.counter(),
+    inFlight: field.uint({ label: 'in_flight', unit: 'requests' }),
+    lastHit: field.double({ label: 'last_hit', unit: 'epoch_seconds' }),
+    took: field.double({ label: 'took', unit: 'seconds', aggregate: 'mean' }),
+    size: field.average({ label: 'size', unit: 'bytes' }),
+  };
+}
+const stats = new Web({ path: process.argv[1], filename: process.argv[2], labelPrefix: 'web.' });
+process.on('message', (m) => {
+  for (const [route, status, n] of m.requests || []) stats.requests.labels({ route, status }).inc(n);
+  if (m.hits) stats.hits.inc(m.hits);
+  for (const n of m.sizes || []) stats.size.add(n);
+  Object.assign(stats, m.set || {});
+  if (m.remove) stats.remove();
+  process.send({ ok: true });
+});
+process.send({ file: stats.filename });
+`;
+
+const writers: ChildProcess[] = [];
+afterEach(async () => {
+  for (const child of writers.splice(0)) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill();
+    await exited;
+  }
+});
+
+/** Starts a writer of `name` in the test directory; `send` resolves once it has applied a message. */
+async function startWriter(name: string) {
+  const child = spawn(process.execPath, ['-e', WRITER_SCRIPT, dir, name], { cwd: REPO_DIR, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  writers.push(child);
+  const answer = () => new Promise((resolve) => child.once('message', resolve));
+  await answer();
+  return {
+    send: async (message: object) => {
+      const answered = answer();
+      child.send(message);
+      await answered;
+    },
+  };
+}
+
+describe('mmstats poll: what fields mean', () => {
+  beforeAll(requireBuild);
+  const NOW = 1_800_000_000_000;
+
+  test('counters as growth, labelled families summed or by label, a gauge, the latest timestamp as an age, means in their unit', async () => {
+    const a = await startWriter('a.mmstats');
+    const b = await startWriter('b.mmstats');
+    await a.send({ requests: [['/', '2xx', 30], ['/', '5xx', 2]], set: { inFlight: 3, lastHit: NOW / 1000 - 75, took: 0.002 }, sizes: [100, 200] });
+    await b.send({ requests: [['/', '2xx', 10], ['/x', '5xx', 1]], set: { inFlight: 1, lastHit: NOW / 1000 - 12.34, took: 0.004 }, sizes: [1000] });
+    const io = memoryIo({ cwd: dir });
+    const fields = ['requests', 'requests{status=5xx}', 'requests{route=/x}', 'in_flight', 'last_hit', 'took', 'size'];
+    expect(await runPoll({ fields, prefix: 'web.', files: ['.'], count: 1, now: () => NOW }, io)).toBe(0);
+    expect(io.err).toBe('');
+    expect(io.out).toBe(
+      'requests requests{status=5xx} requests{route=/x} in_flight   last_hit   took     size  files\n' +
+        '      43                    3                  1         4  12.3s ago 3.00ms     575B      2\n',
+    );
+  }, 30000);
+
+  test('a timestamp written just after the clock is read is not in the future: a row\'s time is taken after its read', async () => {
+    const file = path.join(dir, 'hit.mmstats');
+    const { bytes, plan } = encodeFile([{ label: 'last_hit', signature: 'd', buffered: false, initial: 0 }], {
+      metadata: [{ name: 'last_hit', kind: 'gauge', unit: 'epoch_seconds' }],
+    });
+    fs.writeFileSync(file, bytes);
+    const fd = fs.openSync(file, 'r+');
+    try {
+      // Every time poll reads the clock, a writer stamps the file half a second later than that
+      // reading (as a request arriving while poll reads would): read before the file, the row's
+      // time would make that stamp lie in the future.
+      let clock = NOW;
+      const now = () => {
+        clock += 1000;
+        const stamp = Buffer.alloc(8);
+        stamp.writeDoubleLE(clock / 1000 + 0.5);
+        fs.writeSync(fd, stamp, 0, 8, plan.records[0].slotOffsets[0]);
+        return clock;
+      };
+      const io = memoryIo({ cwd: dir });
+      expect(await runPoll({ fields: ['last_hit'], files: ['hit.mmstats'], count: 1, now }, io)).toBe(0);
+      expect(io.out).toBe('  last_hit  files\n 500ms ago      1\n');
+    } finally {
+      fs.closeSync(fd);
+    }
+  });
+
+  test('a wider value later does not shift the table: numbers are shortened to fit the width the header set', async () => {
+    const a = await startWriter('a.mmstats');
+    await a.send({ hits: 1 });
+    const io = memoryIo({ cwd: dir });
+    const running = runPoll({ fields: ['hits'], prefix: 'web.', files: ['.'], count: 3, delay: 1, headers: 0 }, io);
+    await linesPrinted(io, 2);
+    await a.send({ hits: 123456789 });
+    await linesPrinted(io, 3);
+    await a.send({ hits: 2 });
+    expect(await running).toBe(0);
+    expect(io.out).toBe('  hits  files\n     1      1\n123.5M      1\n     2      1\n');
+  }, 30000);
+
+  test('a field whose files all went away shows ? (not 0) and the files column counts only files that hold the fields', async () => {
+    const a = await startWriter('a.mmstats');
+    await a.send({ hits: 5 });
+    writeStatsFile(dir, 'other.mmstats', [counter('elsewhere', 1)]);
+    const io = memoryIo({ cwd: dir });
+    const running = runPoll({ fields: ['hits', 'in_flight'], prefix: 'web.', files: ['.'], count: 2, delay: 1 }, io);
+    await linesPrinted(io, 2);
+    await a.send({ remove: true });
+    expect(await running).toBe(0);
+    expect(io.out).toBe('  hits in_flight  files\n     5         0      1\n     ?         ?      0\n');
+    expect(io.err).toBe('mmstats: ./a.mmstats went away\n');
+  }, 30000);
+
+  test('a label the family does not have is an error naming the labels it has; a field not well formed is a usage error', async () => {
+    await startWriter('a.mmstats');
+    const typo = await poll(['-c', '1', '-p', 'web.', 'requests{stauts=5xx}', '.']);
+    expect(typo).toEqual({ code: 1, out: '', err: 'mmstats: field "requests{stauts=5xx}": "web.requests" has no label "stauts" (its labels: route, status)\n' });
+    for (const field of ['requests{status=5xx', 'requests{status}', 'requests{}', 'requests{a=1}x', '{a=1}', 'requests{a=1,a=2}']) {
+      const result = await poll(['-c', '1', '-p', 'web.', field, '.']);
+      expect([field, result.code, result.out]).toEqual([field, 2, '']);
+      expect(result.err).toContain(`field`);
+    }
+  }, 30000);
+
+  test('files without metadata (the original\'s): sums, growth of integers only, the last text, bools counted', async () => {
+    for (const name of ['a.mmstats', 'b.mmstats']) fs.copyFileSync(path.join(ORIGINAL_FIXTURES, 'basic.mmstats'), path.join(dir, name));
+    const io = memoryIo({ cwd: dir });
+    const running = runPoll({ fields: ['load', 'hits', 'name', 'up'], files: ['.'], count: 2, delay: 1 }, io);
+    await linesPrinted(io, 2);
+    // b changes in place (same inode): its integer grows by 3, its float is now 3.
+    const changed = writeStatsFile(dir, 'new.mmstats', [
+      double('load', 3),
+      counter('hits', 8),
+      { label: 'name', signature: '16s', buffered: false, initial: 'there' },
+      { label: 'up', signature: '?', buffered: true, initial: false },
+    ]);
+    fs.writeFileSync(path.join(dir, 'b.mmstats'), fs.readFileSync(changed));
+    fs.unlinkSync(changed);
+    expect(await running).toBe(0);
+    expect(io.out).toBe('  load   hits   name     up  files\n   4.5     10     hi      2      2\n  5.25      3  there      1      2\n');
+  }, 30000);
 });
 
 describe('bin/mmstats poll', () => {

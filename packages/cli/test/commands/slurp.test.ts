@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -5,7 +6,7 @@ import type { RecordSpec } from '@mmstats/format';
 
 import { runSlurp } from '../../src/commands/slurp';
 import { memoryIo } from '../../src/io';
-import { double, ORIGINAL_FIXTURES, writeStatsFile, useTempDir } from '../util';
+import { double, ORIGINAL_FIXTURES, REPO_DIR, requireBuild, writeStatsFile, useTempDir } from '../util';
 
 let dir: string;
 useTempDir((created) => (dir = created));
@@ -210,5 +211,55 @@ describe('runSlurp', () => {
     expect(io.err).toBe(
       'mmstats: empty: no *.mmstats files in this directory\nmmstats: zz-*.mmstats: no files match this pattern\n',
     );
+  });
+});
+
+describe('runSlurp on files with metadata', () => {
+  beforeAll(requireBuild);
+
+  /** Runs a writer that publishes typed and labelled fields, then exits; its file stays. */
+  function writeTypedFile(): void {
+    const script = `
+      const { MmStats, field } = require('./packages/writer');
+      class Web extends MmStats {
+        static fields = {
+          requests: field.counter({ labels: ['route', 'status'], help: 'Responses sent' }),
+          lastHit: field.double({ label: 'last_hit', help: 'When the last request came', unit: 'epoch_seconds' }),
+          took: field.timer(),
+        };
+      }
+      const stats = new Web({ path: process.argv[1], filename: 'web.mmstats', labelPrefix: 'web.' });
+      stats.requests.labels({ route: '/a"b', status: '2xx' }).inc(3);
+      stats.lastHit = 1800000000.5;
+    `;
+    const child = spawnSync(process.execPath, ['-e', script, dir], { cwd: REPO_DIR, encoding: 'utf8' });
+    expect(child.stderr).toBe('');
+    expect(child.status).toBe(0);
+  }
+
+  test('--json adds family, kind, help, unit and parsed labels to each record of a family', async () => {
+    writeTypedFile();
+    const io = memoryIo({ cwd: dir });
+    expect(await runSlurp({ files: ['web.mmstats'], json: true, prefix: ['web.requests', 'web.last_hit', 'web.took'] }, io)).toBe(0);
+    const [file] = JSON.parse(io.out).files;
+    expect(file.records).toEqual([
+      { label: 'web.last_hit', type: 'd', value: 1800000000.5, family: 'web.last_hit', kind: 'gauge', help: 'When the last request came', unit: 'epoch_seconds' },
+      { label: 'web.took', type: 'd', value: 0, family: 'web.took', kind: 'timer', unit: 'seconds' },
+      { label: 'web.requests{route="/a\\"b",status="2xx"}', type: 'Q', value: 3, family: 'web.requests', kind: 'counter', help: 'Responses sent', labels: { route: '/a"b', status: '2xx' } },
+    ]);
+  });
+
+  test('the text layout stays the original\'s: a series is a record like any other', async () => {
+    writeTypedFile();
+    const io = memoryIo({ cwd: dir });
+    expect(await runSlurp({ files: ['web.mmstats'], prefix: ['web.requests', 'web.last_hit'] }, io)).toBe(0);
+    expect(io.out).toBe('==> web.mmstats\n  web.last_hit                             1800000000.5\n  web.requests{route="/a\\"b",status="2xx"} 3\n\n');
+  });
+
+  test('--json of a file without metadata (the original\'s) has label, type and value only', async () => {
+    const io = memoryIo({ cwd: ORIGINAL_FIXTURES });
+    expect(await runSlurp({ files: ['basic.mmstats'], json: true }, io)).toBe(0);
+    const [file] = JSON.parse(io.out).files;
+    expect(file.records.map((record: object) => Object.keys(record))).toEqual(Array(4).fill(['label', 'type', 'value']));
   });
 });

@@ -6,14 +6,13 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { decodeFile, type StatValue } from '@mmstats/format';
+import { decodeFile, parseSeriesLabel, type StatValue } from '@mmstats/format';
 
 import { BIN, makeTempDir, PACKAGE_DIR, removeTempDir, requireBuild } from '../util';
 
 const SERVER = path.resolve(PACKAGE_DIR, '..', '..', 'examples', 'cluster-server', 'server.js');
 const WRITER_BUILD = path.resolve(PACKAGE_DIR, '..', 'writer', 'dist', 'index.js');
 const WORKERS = 4;
-const STATUS_LABELS = ['2XX', '3XX', '4XX', '5XX'];
 
 jest.setTimeout(20_000);
 
@@ -106,8 +105,18 @@ async function waitUntil(what: string, condition: () => boolean): Promise<void> 
   }
 }
 
+/** The `web.stats.requests` series of one file's records, as [route, status, count]. */
+function requestSeries(stats: Map<string, StatValue>): Array<[string, string, number]> {
+  const series: Array<[string, string, number]> = [];
+  for (const [label, value] of stats) {
+    const parsed = parseSeriesLabel(label);
+    if (parsed?.name === 'web.stats.requests') series.push([parsed.labels.route, parsed.labels.status, Number(value)]);
+  }
+  return series;
+}
+
 describe('examples/cluster-server', () => {
-  test('4 workers count every response in their own files; poll sums them; a clean stop removes the files', async () => {
+  test('4 workers count every response in their own files, by route and status; poll combines them by meaning; a clean stop removes the files', async () => {
     const startedAt = Date.now() / 1000;
     const server = await startServer();
     const names = statsFiles();
@@ -127,36 +136,71 @@ describe('examples/cluster-server', () => {
       expect(pids).toContain(status.pid);
       expect(names.map((name) => path.join(dir, name))).toContain(status.file);
       expect(path.basename(status.file)).toMatch(new RegExp(`^server-${status.pid}-`));
-      expect(Object.keys(status.status)).toEqual(STATUS_LABELS);
+      // Counted after the body is sent: this request is not in it yet, and only its worker's are.
+      for (const [route, counts] of Object.entries(status.requests)) {
+        expect(['/', '/500', '/status', 'other']).toContain(route);
+        for (const count of Object.values(counts as Record<string, number>)) expect(count).toBeGreaterThan(0);
+      }
     }
 
-    const totals: Record<string, number> = { '2XX': 0, '3XX': 0, '4XX': 0, '5XX': 0 };
+    const byRoute: Record<string, number> = {};
+    const byStatus: Record<string, number> = {};
     let bytesFromAverages = 0;
+    const lastHits: number[] = [];
+    const requestTimes: number[] = [];
+    const sizes: number[] = [];
     for (const name of names) {
       const stats = readStats(name);
       let served = 0;
-      for (const label of STATUS_LABELS) {
-        const count = Number(stats.get(`web.stats.status.${label}`));
-        totals[label] += count;
+      for (const [route, status, count] of requestSeries(stats)) {
+        byRoute[`${route} ${status}`] = (byRoute[`${route} ${status}`] ?? 0) + count;
+        byStatus[status] = (byStatus[status] ?? 0) + count;
         served += count;
       }
       // Round-robin over new connections: every worker gets a share.
       expect(served).toBeGreaterThan(0);
+      expect(stats.get('web.stats.in_flight')).toBe(0);
       expect(stats.get('web.stats.request_time')).toBeGreaterThan(0);
       expect(stats.get('web.stats.last_hit')).toBeGreaterThanOrEqual(Math.floor(startedAt));
+      lastHits.push(stats.get('web.stats.last_hit') as number);
+      requestTimes.push(stats.get('web.stats.request_time') as number);
+      sizes.push(stats.get('web.stats.response_size') as number);
       bytesFromAverages += (stats.get('web.stats.response_size') as number) * served;
     }
-    expect(totals).toEqual({ '2XX': 160, '3XX': 0, '4XX': 80, '5XX': 80 });
+    // A route known only when the request came is counted; unknown paths under one route label.
+    expect(byRoute).toEqual({ '/ 2xx': 80, '/500 5xx': 80, '/status 2xx': 80, 'other 4xx': 80 });
+    expect(byStatus).toEqual({ '2xx': 160, '4xx': 80, '5xx': 80 });
     // Each worker's mean response size times its number of responses adds up to every body received.
     const bytesReceived = responses.reduce((sum, r) => sum + Buffer.byteLength(r.body), 0);
     expect(bytesFromAverages).toBeCloseTo(bytesReceived, 6);
 
-    const poll = spawnSync(process.execPath, [BIN, 'poll', '-c', '1', '--json', '-p', 'web.stats.status.', STATUS_LABELS.join(','), dir], {
-      encoding: 'utf8',
-    });
+    const fields = 'requests,requests{status=2xx},requests{status=4xx},requests{status=5xx},requests{route=other},in_flight,last_hit,request_time,response_size';
+    const poll = spawnSync(process.execPath, [BIN, 'poll', '-c', '1', '--json', '-p', 'web.stats.', fields, dir], { encoding: 'utf8' });
     expect(poll.stderr).toBe('');
     expect(poll.status).toBe(0);
-    expect(JSON.parse(poll.stdout)).toMatchObject({ files: WORKERS, values: totals, gone: [] });
+    const row = JSON.parse(poll.stdout);
+    expect(row).toMatchObject({ files: WORKERS, gone: [] });
+    // Counters summed (all series, or those of one label value), the gauge summed, the latest
+    // timestamp, and the means of the timer and of the average.
+    expect(row.values).toEqual({
+      requests: 320,
+      'requests{status=2xx}': 160,
+      'requests{status=4xx}': 80,
+      'requests{status=5xx}': 80,
+      'requests{route=other}': 80,
+      in_flight: 0,
+      last_hit: Math.max(...lastHits),
+      request_time: expect.closeTo(requestTimes.reduce((a, b) => a + b) / WORKERS, 12),
+      response_size: expect.closeTo(sizes.reduce((a, b) => a + b) / WORKERS, 12),
+    });
+
+    // What each field is travels in the file: slurp --json says so.
+    const slurp = spawnSync(process.execPath, [BIN, 'slurp', '--json', '--prefix', 'web.stats.in_flight', '--prefix', 'web.stats.last_hit', names[0]], { encoding: 'utf8', cwd: dir });
+    expect(slurp.status).toBe(0);
+    expect(JSON.parse(slurp.stdout).files[0].records).toEqual([
+      expect.objectContaining({ label: 'web.stats.in_flight', kind: 'gauge', unit: 'requests', help: 'Requests received and not yet answered' }),
+      expect.objectContaining({ label: 'web.stats.last_hit', kind: 'gauge', unit: 'epoch_seconds' }),
+    ]);
 
     server.primary.kill('SIGTERM');
     expect(await server.exited).toBe(0);

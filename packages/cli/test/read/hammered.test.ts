@@ -9,6 +9,7 @@ import { runPoll } from '../../src/commands/poll';
 import { runSlurp } from '../../src/commands/slurp';
 import { memoryIo } from '../../src/io';
 import { Sampler } from '../../src/read/poller';
+import { parseSelector } from '../../src/read/selector';
 import { readSnapshot } from '../../src/read/snapshot';
 import { collectFiles } from '../../src/web/collect';
 import { resolveScope } from '../../src/web/scope';
@@ -119,7 +120,7 @@ test('slurp --json gives the hot counter as null and lists it as unstable', asyn
 });
 
 test('the poll sampler keeps the file, with the previous value of a field caught changing', async () => {
-  const sampler = new Sampler({ labels: ['hot', 'cold.after'] });
+  const sampler = new Sampler({ selectors: ['hot', 'cold.after'].map((label) => parseSelector(label)) });
   let carried = 0;
   let previousHot: number | undefined;
   let time = 0;

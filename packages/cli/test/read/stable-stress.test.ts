@@ -6,6 +6,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 
 import { Sampler } from '../../src/read/poller';
+import { parseSelector } from '../../src/read/selector';
 import { readSnapshot } from '../../src/read/snapshot';
 import { requireBuild } from '../util';
 
@@ -68,7 +69,7 @@ describe('the CLI readers, while a writer hammers its file', () => {
 
   test('the poll sampler returns only whole values', async () => {
     const labels = ['counter', 'double', 'uint64', 'string.buffered'];
-    const sampler = new Sampler({ labels });
+    const sampler = new Sampler({ selectors: labels.map((label) => parseSelector(label)) });
     const checker = new Checker();
     let checked = 0;
     for (let i = 0; i < 2000; i++) {

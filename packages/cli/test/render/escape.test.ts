@@ -53,8 +53,8 @@ describe('output of text written by another process', () => {
   });
 
   test('poll: string cells escaped in the table, exact (but safe) in JSON', () => {
-    expect(formatCell({ kind: 'string', value: hostileValue })).toBe('v\\x1b]0;owned\\x07\\r\\u202e');
-    const line = renderTickJson({ time: 1000, files: 1, cells: [{ kind: 'string', value: hostileValue }], gone: ['g\u009b.mmstats'] }, ['s']);
+    expect(formatCell({ kind: 'value', value: hostileValue })).toBe('v\\x1b]0;owned\\x07\\r\\u202e');
+    const line = renderTickJson({ time: 1000, files: 1, cells: [{ kind: 'value', value: hostileValue }], gone: ['g\u009b.mmstats'] }, ['s']);
     expect(line).not.toMatch(TERMINAL_CONTROL);
     expect(JSON.parse(line)).toEqual({ time: 1, files: 1, values: { s: hostileValue }, gone: ['g\u009b.mmstats'] });
   });

@@ -1,4 +1,4 @@
-import { aggregate, AGGREGATIONS, isAggregation, sumValues, type LabelValue } from '../../src/web/aggregate';
+import { aggregate, AGGREGATIONS, isAggregation, type LabelValue } from '../../src/web/aggregate';
 
 const ints = (...values: Array<number | bigint>): LabelValue[] => values.map((value) => ({ value, kind: 'uint' }));
 const floats = (...values: number[]): LabelValue[] => values.map((value) => ({ value, kind: 'float' }));
@@ -27,13 +27,6 @@ describe('aggregate', () => {
     expect(aggregate(ints(2n ** 63n, 5), 'max')).toBe(2n ** 63n);
     expect(aggregate([...floats(0.5), ...ints(2)], 'sum')).toBe(2.5);
     expect(aggregate(floats(0.1, 0.2), 'avg')).toBeCloseTo(0.15, 12);
-  });
-
-  test('sumValues: exact for integers and booleans, a float with any float, strings left out', () => {
-    expect(sumValues([...ints(2n ** 63n, 2n ** 63n), { value: true, kind: 'bool' }])).toBe(2n ** 64n + 1n);
-    expect(sumValues(ints(2, 3))).toBe(5);
-    expect(sumValues([...ints(1), ...floats(0.5), { value: 'x', kind: 'string' }])).toBe(1.5);
-    expect(sumValues([])).toBe(0);
   });
 
   test('booleans count as 0 and 1; NaN shows in min and max rather than vanishing', () => {

@@ -84,3 +84,56 @@ export async function eventually<T>(what: string | (() => string), check: () => 
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** The application writer the web tests run: labelled counters, units, a text (see the fixture). */
+export const APP_WRITER = path.join(__dirname, 'fixtures', 'app-writer.js');
+
+/** A running application writer; without traffic it changes only when told. */
+export interface AppWriter extends Writer {
+  /** Adds `times` to `http.requests{route,status}` for each entry; resolves once the writer has. */
+  serve(requests: ReadonlyArray<readonly [route: string, status: string, times: number]>): Promise<void>;
+}
+
+/** Starts the application writer into `<dir>/<name>-<pid>-<tid>.mmstats`, with made-up traffic or driven by `serve`. */
+export async function startAppWriter(dir: string, name: string, mode: 'traffic' | 'driven' = 'driven'): Promise<AppWriter> {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [APP_WRITER, dir, name, mode]);
+  let err = '';
+  child.stderr.on('data', (chunk) => (err += chunk));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const lines: string[] = [];
+  const waiting: Array<{ resolve: (line: string) => void; reject: (error: Error) => void }> = [];
+  child.once('exit', (code) => {
+    for (const waiter of waiting.splice(0)) waiter.reject(new Error(`app writer exited with ${code}: ${err}`));
+  });
+  let out = '';
+  child.stdout.on('data', (chunk) => {
+    out += chunk;
+    for (let end = out.indexOf('\n'); end >= 0; end = out.indexOf('\n')) {
+      const line = out.slice(0, end);
+      out = out.slice(end + 1);
+      const next = waiting.shift();
+      if (next) next.resolve(line);
+      else lines.push(line);
+    }
+  });
+  const nextLine = () =>
+    new Promise<string>((resolve, reject) => {
+      const line = lines.shift();
+      if (line !== undefined) return resolve(line);
+      if (child.exitCode !== null || child.signalCode !== null) return reject(new Error(`app writer exited: ${err}`));
+      waiting.push({ resolve, reject });
+    });
+  const file = JSON.parse(await nextLine()).file as string;
+  return {
+    pid: child.pid!,
+    file,
+    serve: async (requests) => {
+      child.stdin.write(JSON.stringify({ requests }) + '\n');
+      await nextLine();
+    },
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

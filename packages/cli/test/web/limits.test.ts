@@ -105,7 +105,7 @@ describe('the server under more requests than it serves at once', () => {
         for (const response of responses) expect([200, 503]).toContain(response.status);
         const ok = responses.find((response) => response.status === 200);
         expect(ok).toBeDefined();
-        expect((await ok!.text()).split('\n').filter((line) => line.startsWith('mmstats_load{'))).toHaveLength(200);
+        expect((await ok!.text()).split('\n').filter((line) => line.startsWith('load{'))).toHaveLength(200);
         const refused = responses.find((response) => response.status === 503);
         if (!refused) return undefined;
         return { retryAfter: refused.headers.get('retry-after'), body: await refused.json() };

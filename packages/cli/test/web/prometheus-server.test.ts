@@ -1,5 +1,6 @@
-// A real Prometheus server (Debian's `prometheus`) scrapes `mmstats web` on loopback; the values
-// of real writer processes are read back through Prometheus' HTTP query API.
+// A real Prometheus server (Debian's `prometheus`) scrapes `mmstats web` on loopback (in
+// OpenMetrics, which it prefers); the values of real writer processes, a labelled counter among
+// them, are read back through Prometheus' HTTP query API.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -7,7 +8,7 @@ import * as path from 'node:path';
 
 import { startWebServer, type WebServer } from '../../src/web/server';
 import { makeTempDir, removeTempDir, writeStatsFile } from '../util';
-import { eventually, haveProgram, requireWriterBuild, startWriter, type Writer } from './helpers';
+import { eventually, haveProgram, requireWriterBuild, startAppWriter, type AppWriter } from './helpers';
 
 const PROMETHEUS = '/usr/bin/prometheus';
 
@@ -34,13 +35,18 @@ describeWithPrometheus('Prometheus scraping mmstats web', () => {
   let prometheus: ChildProcess;
   let prometheusUrl: string;
   let prometheusLog = '';
-  const writers: Writer[] = [];
+  let first: AppWriter;
+  let second: AppWriter;
 
   beforeAll(async () => {
     requireWriterBuild();
     dir = makeTempDir();
-    writers.push(await startWriter(dir, 'jobs'), await startWriter(dir, 'jobs'));
-    // Names that end like the suffixes OpenMetrics gives special meaning, and two labels that share a name.
+    first = await startAppWriter(dir, 'app');
+    second = await startAppWriter(dir, 'app');
+    await first.serve([['/a', '2xx', 5], ['/b', '2xx', 2]]);
+    await second.serve([['/a', '2xx', 3], ['/a', '5xx', 1]]);
+    // A file without metadata: names that end like the suffixes OpenMetrics gives special meaning,
+    // and two labels that share a name.
     writeStatsFile(dir, 'names.mmstats', [
       { label: 'requests_total', signature: 'Q', buffered: true, initial: 5 },
       { label: 'start.created', signature: 'd', buffered: true, initial: 1.5 },
@@ -87,42 +93,98 @@ describeWithPrometheus('Prometheus scraping mmstats web', () => {
       clearTimeout(timer);
     }
     await server?.close();
-    await Promise.all(writers.map((writer) => writer.stop()));
+    await Promise.all([first, second].map((writer) => writer?.stop()));
     if (dir) removeTempDir(dir);
   });
 
-  async function query(promql: string): Promise<PromSample[] | undefined> {
-    const response = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(promql)}`);
+  async function queryAt(promql: string, time?: string): Promise<PromSample[] | undefined> {
+    const at = time === undefined ? '' : `&time=${time}`;
+    const response = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(promql)}${at}`);
     if (!response.ok) return undefined;
     const body = (await response.json()) as { data: { result: PromSample[] } };
     return body.data.result.length > 0 ? body.data.result : undefined;
   }
+  const query = (promql: string) => queryAt(promql);
 
-  test("each writer's counter reads back with its pid and file; the sum series too", async () => {
-    const samples = await eventually(
-      () => `Prometheus to scrape both writers (its log: ${prometheusLog || 'empty'})`,
+  /** `{route/status/pid: value}` of an instant vector. */
+  function byLabels(samples: PromSample[] | undefined, ...names: string[]): Record<string, number> {
+    return Object.fromEntries((samples ?? []).map((sample) => [names.map((name) => sample.metric[name]).join(' '), Number(sample.value[1])]));
+  }
+
+  /** Waits until Prometheus has scraped `http_requests_total` with these per-process values. */
+  async function scraped(expected: Record<string, number>): Promise<void> {
+    await eventually(
+      () => `Prometheus to scrape ${JSON.stringify(expected)} (its log: ${prometheusLog || 'empty'})`,
       async () => {
-        const result = await query('mmstats_jobs_done{job="mmstats"}');
-        return result && result.length === 2 ? result : undefined;
+        const values = byLabels(await query('http_requests_total{job="mmstats"}'), 'pid', 'route', 'status');
+        return JSON.stringify(values) === JSON.stringify(expected) ? true : undefined;
       },
       25000,
     );
-    const byPid = new Map(samples.map((sample) => [Number(sample.metric.pid), sample]));
-    for (const writer of writers) {
-      const sample = byPid.get(writer.pid)!;
-      expect(sample.metric.file).toBe(path.basename(writer.file));
-      expect(Number(sample.value[1])).toBeGreaterThan(0);
-    }
-    const sum = await eventually('the :sum series', () => query('mmstats_jobs_up:sum'), 15000);
-    expect(sum.map((sample) => sample.value[1])).toEqual(['2']);
+  }
+
+  const before = () => ({
+    [`${first.pid} /a 2xx`]: 5,
+    [`${first.pid} /b 2xx`]: 2,
+    [`${second.pid} /a 2xx`]: 3,
+    [`${second.pid} /a 5xx`]: 1,
+  });
+
+  test('a labelled counter reads back per process, summed by route, and summed by the aggregate=sum job', async () => {
+    await scraped(before());
     // A scrape that Prometheus could not parse would have up == 0.
-    const up = await query('up');
-    expect(up?.map((sample) => [sample.metric.job, sample.value[1]]).sort()).toEqual([['mmstats', '1'], ['mmstats-sum', '1']]);
-    expect((await query('mmstats_requests_total{job="mmstats"}'))?.map((sample) => sample.value[1])).toEqual(['5']);
-    expect((await query('mmstats_start_created{job="mmstats"}'))?.map((sample) => sample.value[1])).toEqual(['1.5']);
-    const shared = await query('mmstats_queue_info{job="mmstats"}');
+    const up = await eventually('both jobs scraped', async () => {
+      const jobs = byLabels(await query('up'), 'job');
+      return Object.keys(jobs).length === 2 ? jobs : undefined;
+    });
+    expect(up).toEqual({ mmstats: 1, 'mmstats-sum': 1 });
+    expect(byLabels(await query('sum by (route) (http_requests_total{job="mmstats"})'), 'route')).toEqual({ '/a': 9, '/b': 2 });
+    const summed = await eventually('the summed series', () => query('http_requests_total{job="mmstats-sum"}'), 15000);
+    expect(byLabels(summed, 'route', 'status', 'pid')).toEqual({ '/a 2xx ': 8, '/b 2xx ': 2, '/a 5xx ': 1 });
+    const facts = await query('mmstats_process_info{job="mmstats"}');
+    expect(facts?.map((sample) => [Number(sample.metric.pid), sample.metric.version, sample.value[1]]).sort()).toEqual(
+      [[first.pid, `node ${process.version}`, '1'], [second.pid, `node ${process.version}`, '1']].sort(),
+    );
+    // A file without metadata keeps untyped names.
+    expect((await query('requests_total{job="mmstats"}'))?.map((sample) => sample.value[1])).toEqual(['5']);
+    expect((await query('start_created{job="mmstats"}'))?.map((sample) => sample.value[1])).toEqual(['1.5']);
+    const shared = await query('queue_info{job="mmstats"}');
     expect(shared?.map((sample) => [sample.metric.label, sample.value[1]]).sort()).toEqual([['queue-info', '4'], ['queue.info', '3']]);
-    const note = await query('mmstats_note_info{job="mmstats-sum"}');
+    const note = await query('note_info{job="mmstats-sum"}');
     expect(note?.map((sample) => sample.metric.value)).toEqual(['say "hi"\\']);
-  }, 45000);
+  }, 60000);
+
+  test('rate() of the labelled counter, and its sum by route, are what the writers added per second', async () => {
+    await scraped(before());
+    await first.serve([['/a', '2xx', 30], ['/b', '2xx', 4]]);
+    await second.serve([['/a', '2xx', 12]]);
+    const after = { ...before(), [`${first.pid} /a 2xx`]: 35, [`${first.pid} /b 2xx`]: 6, [`${second.pid} /a 2xx`]: 15 };
+    await scraped(after);
+    // Every series of one target shares the scrape times: the last scrape that saw the old
+    // values everywhere, and the first that saw the new ones everywhere.
+    const raw = await query('http_requests_total{job="mmstats"}[5m]');
+    const series = (raw as unknown as Array<{ metric: Record<string, string>; values: Array<[number, string]> }>).map((s) => ({
+      key: `${s.metric.pid} ${s.metric.route} ${s.metric.status}`,
+      values: new Map(s.values.map(([time, value]) => [Math.round(time * 1000), Number(value)])),
+    }));
+    const times = [...series[0].values.keys()].sort((a, b) => a - b);
+    const allAt = (time: number, values: Record<string, number>) => series.every((s) => s.values.get(time) === values[s.key]);
+    const oldTime = times.filter((time) => allAt(time, before())).pop()!;
+    const newTime = times.find((time) => allAt(time, after))!;
+    expect(newTime).toBeGreaterThan(oldTime);
+    // A window from just before the old scrape to the new one: Prometheus extrapolates by that
+    // millisecond and divides by it again, so rate() is exactly the growth over the time between.
+    const window = newTime - oldTime + 1;
+    const at = (newTime / 1000).toFixed(3);
+    const seconds = (newTime - oldTime) / 1000;
+    const rates = byLabels(await queryAt(`rate(http_requests_total{job="mmstats"}[${window}ms])`, at), 'pid', 'route', 'status');
+    expect(rates[`${first.pid} /a 2xx`]).toBeCloseTo(30 / seconds, 9);
+    expect(rates[`${first.pid} /b 2xx`]).toBeCloseTo(4 / seconds, 9);
+    expect(rates[`${second.pid} /a 2xx`]).toBeCloseTo(12 / seconds, 9);
+    expect(rates[`${second.pid} /a 5xx`]).toBe(0);
+    const byRoute = byLabels(await queryAt(`sum by (route) (rate(http_requests_total{job="mmstats"}[${window}ms]))`, at), 'route');
+    expect(byRoute['/a']).toBeCloseTo(42 / seconds, 9);
+    expect(byRoute['/b']).toBeCloseTo(4 / seconds, 9);
+    expect(byLabels(await queryAt('sum by (route) (http_requests_total{job="mmstats"})', at), 'route')).toEqual({ '/a': 51, '/b': 6 });
+  }, 60000);
 });

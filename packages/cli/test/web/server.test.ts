@@ -179,12 +179,13 @@ describe('mmstats web: JSON API against real writer processes', () => {
     const text = await get('/metrics');
     expect(text.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     for (const writer of writers) {
-      expect(text.text).toMatch(new RegExp(`^mmstats_jobs_done\\{pid="${writer.pid}",file="${jobFile(writer)}"\\} \\d+$`, 'm'));
+      expect(text.text).toMatch(new RegExp(`^jobs_done_total\\{pid="${writer.pid}",file="${jobFile(writer)}"\\} \\d+$`, 'm'));
     }
-    expect(text.text).toContain('# HELP mmstats_jobs_done mmstats label jobs.done\n');
+    expect(text.text).toContain('# HELP jobs_done_total mmstats label jobs.done\n# TYPE jobs_done_total counter\n');
     const open = await get('/metrics?aggregate=sum', { Accept: 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5' });
     expect(open.headers.get('content-type')).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
-    expect(open.text).toMatch(/^mmstats_jobs_up:sum 2$/m);
+    expect(open.text).toMatch(/^jobs_up 2$/m);
+    expect(open.text).not.toMatch(/^[^#]*:/m);
     expect(open.text.endsWith('# EOF\n')).toBe(true);
   });
 

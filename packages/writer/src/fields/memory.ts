@@ -21,3 +21,12 @@ export interface Bound {
 
 /** Builds the object that serves a field, bound to its record in `memory`. */
 export type FieldFactory = (memory: Memory, record: RecordLayout) => Bound;
+
+/** Memory over `bytes`: the mapping of a live file, or private bytes that no reader sees. */
+export function memoryOver(bytes: Uint8Array): Memory {
+  return {
+    view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    bytes,
+    buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+  };
+}

@@ -6,12 +6,15 @@
 //   mode `string`   a string field, with ASCII and non-ASCII texts
 //   mode `timer`    timer.time(fn) (its clock, performance.now(), allocates in Node itself)
 //   mode `clock`    the two bare performance.now() calls timer.time(fn) makes, without mmstats
+//   mode `labels`   labelled series seen before: a kept counter and gauge series, `labels({…})`
+//                   called each time on a class field (four label sets in turn, string and number
+//                   values) and on registry metrics
 //   `+syscall` / `+alloc` appended to a mode adds a syscall / a small allocation every 100
 //   iterations: the tests use them to show that the proof can fail.
 // The start and end markers are an access(2) to a path that does not exist (visible to strace) and
 // a line on stdout (next to --trace-gc's lines); `END <heap bytes used before> <after>` ends it.
 const { existsSync, writeSync } = require('node:fs');
-const { BaseMmStats, field } = require('@mmstats/writer');
+const { BaseMmStats, Registry, field } = require('@mmstats/writer');
 
 const [dir, writesArg, modeArg] = process.argv.slice(2);
 const writes = Number(writesArg);
@@ -33,9 +36,14 @@ class EveryField extends BaseMmStats {
     average: field.average(),
     movingAverage: field.movingAverage({ size: 10 }),
     timer: field.timer(),
+    requests: field.counter({ labels: ['route', 'status'] }),
+    temperature: field.double({ labels: ['cpu'] }),
   };
 }
 const stats = new EveryField({ path: dir, filename: `proof-${process.pid}.mmstats` });
+const registry = new Registry({ path: dir, filename: `proof-registry-${process.pid}.mmstats` });
+const jobs = registry.counter('jobs', { labels: ['queue'] });
+const depth = registry.gauge('depth', { labels: ['queue'] });
 // Past 2^31 a count is no longer a small integer: the proofs cover the unboxed-double path too.
 stats.counter.value = 2 ** 40;
 const TEXTS = ['/', '/api/v1/users', '/static/app.js', 'naïve ✓'];
@@ -66,6 +74,21 @@ const fieldLoops = [
   (n) => { const s = stats; for (let i = 0; i < n; i++) { s.movingAverage.add(i + 0.5); canaryAt(i); } },
 ];
 
+const ROUTES = ['/', '/api/v1/users', '/static/app.js', '/health'];
+const QUEUES = ['mail', 'billing'];
+const labelLoops = [
+  (n) => { const c = stats.requests.labels({ route: '/', status: '2xx' }); for (let i = 0; i < n; i++) { c.inc(); canaryAt(i); } },
+  (n) => { const g = stats.temperature.labels({ cpu: 0 }); for (let i = 0; i < n; i++) { g.set(i + 0.5); canaryAt(i); } },
+  (n) => { const s = stats; for (let i = 0; i < n; i++) { s.requests.labels({ route: ROUTES[i & 3], status: '2xx' }).inc(); canaryAt(i); } },
+  (n) => { const s = stats; for (let i = 0; i < n; i++) { s.temperature.labels({ cpu: i & 1 }).inc(0.5); canaryAt(i); } },
+  (n) => { for (let i = 0; i < n; i++) { jobs.labels({ queue: QUEUES[i & 1] }).inc(); canaryAt(i); } },
+  (n) => { for (let i = 0; i < n; i++) { depth.labels({ queue: QUEUES[i & 1] }).set(i); canaryAt(i); } },
+];
+
+function writeLabels(n) {
+  for (const loop of labelLoops) loop(n);
+}
+
 function writeNumbers(n) {
   for (const loop of fieldLoops) loop(n);
 }
@@ -95,10 +118,10 @@ function readClock(n) {
   }
 }
 
-const loop = { numbers: writeNumbers, string: writeString, timer: writeTimer, clock: readClock }[mode];
-if (!loop || !(writes > 0)) throw new Error(`usage: every-field-writer.js <dir> <writes> numbers|string|timer|clock[+syscall|+alloc], got ${process.argv.slice(2)}`);
+const loop = { numbers: writeNumbers, string: writeString, timer: writeTimer, clock: readClock, labels: writeLabels }[mode];
+if (!loop || !(writes > 0)) throw new Error(`usage: every-field-writer.js <dir> <writes> numbers|string|timer|clock|labels[+syscall|+alloc], got ${process.argv.slice(2)}`);
 // The functions whose loops run between the markers: each must run optimised code there.
-const hotFunctions = mode === 'numbers' ? fieldLoops : [loop];
+const hotFunctions = mode === 'numbers' ? fieldLoops : mode === 'labels' ? labelLoops : [loop];
 
 // V8's tiering, driven and observed directly (node --allow-natives-syntax).
 function nativeSyntax(body) {
@@ -157,4 +180,5 @@ async function optimizeHotFunctions() {
   writeSync(1, `END ${before} ${after}\n`);
   if (clockSink[0] < 0 || sink.length < 0) writeSync(1, 'unreachable\n');
   stats.remove();
+  registry.remove();
 })();

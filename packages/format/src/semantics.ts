@@ -1,0 +1,101 @@
+// The one semantic model of our readers (SPEC.md §14.3, §14.4): what a record means, from its
+// label and the file's metadata. poll, slurp, web and the Prometheus exposition all ask here.
+import { DecodeError } from './errors';
+import type { RecordLayout } from './layout';
+import type { Aggregate, FamilyMeta, FileMetadata, MetricKind } from './meta';
+import { parseSeriesLabel, SeriesLabelError } from './series';
+
+/** What one record means. */
+export interface RecordMeaning {
+  /** Its family's name; for a record without metadata, its label. */
+  readonly family: string;
+  /** The family's kind; undefined for a record without metadata (SPEC.md §14.3). */
+  readonly kind: MetricKind | undefined;
+  readonly help: string | undefined;
+  readonly unit: string | undefined;
+  /** How to combine the value across processes; undefined where the kind does not combine (histogram). */
+  readonly aggregate: Aggregate | undefined;
+  /** The series' labels, values unescaped; empty for an unlabelled record. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** The family's metadata entry, if it has one. */
+  readonly meta: FamilyMeta | undefined;
+}
+
+const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
+
+/**
+ * How values of `kind` and `unit` are combined across processes when the family says nothing
+ * (SPEC.md §14.3); `undefined` kind means a record without metadata, which is summed.
+ */
+export function defaultAggregate(kind: MetricKind | undefined, unit?: string): Aggregate | undefined {
+  switch (kind) {
+    case undefined:
+    case 'counter':
+      return 'sum';
+    case 'gauge':
+      return unit === 'epoch_seconds' ? 'max' : 'sum';
+    case 'average':
+    case 'moving_average':
+    case 'timer':
+      return 'mean';
+    case 'text':
+    case 'constant':
+      return 'last';
+    case 'histogram':
+      return undefined;
+  }
+}
+
+function aggregateOf(meta: FamilyMeta): Aggregate | undefined {
+  switch (meta.kind) {
+    case 'counter':
+      return 'sum';
+    case 'text':
+    case 'constant':
+      return 'last';
+    default:
+      return meta.aggregate ?? defaultAggregate(meta.kind, meta.unit);
+  }
+}
+
+function meaning(family: string, meta: FamilyMeta | undefined, labels: Readonly<Record<string, string>>): RecordMeaning {
+  if (meta === undefined) return { family, kind: undefined, help: undefined, unit: undefined, aggregate: 'sum', labels, meta };
+  const unit = meta.unit ?? (meta.kind === 'timer' ? 'seconds' : undefined);
+  return { family, kind: meta.kind, help: meta.help, unit, aggregate: aggregateOf(meta), labels, meta };
+}
+
+/**
+ * What the record `layout` means, given its file's metadata (undefined for a file without).
+ * Throws `DecodeError` (naming `path` and the record) for a series label of a known family that
+ * does not follow SPEC.md §14.4.
+ */
+export function meaningOf(layout: RecordLayout, metadata: FileMetadata | undefined, path?: string): RecordMeaning {
+  const label = layout.label;
+  if (metadata === undefined) return meaning(label, undefined, NO_LABELS);
+  const exact = metadata.families.get(label);
+  if (exact !== undefined) return meaning(label, exact, NO_LABELS);
+  const open = label.indexOf('{');
+  const family = open > 0 ? metadata.families.get(label.slice(0, open)) : undefined;
+  if (family === undefined) return meaning(label, undefined, NO_LABELS);
+  try {
+    const parsed = parseSeriesLabel(label)!;
+    return meaning(parsed.name, family, parsed.labels);
+  } catch (error) {
+    if (!(error instanceof SeriesLabelError)) throw error;
+    throw new DecodeError(error.message, { offset: layout.labelOffset, recordIndex: layout.index, path });
+  }
+}
+
+/**
+ * What the records of the family `meta` describes mean, before any of them exists: a labelled
+ * family declared in the metadata has no record until its first series is added (SPEC.md §14.5),
+ * yet a reader that shows it needs to know whether it is a counter, a gauge or a timer.
+ */
+export function familyMeaning(meta: FamilyMeta): RecordMeaning {
+  return meaning(meta.name, meta, NO_LABELS);
+}
+
+/** `meaningOf` for every record of a layout, in order. */
+export function meaningsOf(layout: readonly RecordLayout[], metadata: FileMetadata | undefined, path?: string): RecordMeaning[] {
+  return layout.map((record) => meaningOf(record, metadata, path));
+}
