@@ -305,7 +305,7 @@ const KINDS = [
       member('request_time', 'd', true),
       member('recent_time', 'd', true),
       member('handler', 'd', true),
-      plain('latency.count', 'Q', true), // histogram parts are not defined yet (SPEC §14.6): no metadata
+      plain('latency.total', 'Q', true), // not a part of histogram latency (SPEC §14.6): no metadata
       member('status', '64s', true),
       member('sys.pid', 'I', false, 4242),
       plain('plain', 'q', true),
