@@ -64,6 +64,7 @@ test('a decoder written from SPEC.md alone reads every field type this writer wr
     'app.average': 1.5,
     'app.movingAverage': 30,
     'app.timer': s.timer.value,
+    'app.timer.last': s.timer.last,
     'app.nan': 'NaN',
     'app.negInf': '-Infinity',
   });
