@@ -29,7 +29,7 @@ import { Counter } from './fields/counter';
 import { DEFAULT_MAX_LABEL_SETS, type Family } from './fields/family';
 import { DoubleGauge, FloatGauge, Int16Gauge, Int32Gauge, UInt64Gauge, type Gauge, type GaugeClass } from './fields/gauge';
 import type { Bound, FieldFactory, Memory } from './fields/memory';
-import { Histogram, logScheme, type BucketScheme } from './fields/histogram';
+import { bucketScheme, Histogram, type BucketScheme } from './fields/histogram';
 import { Timer } from './fields/timer';
 
 /** How a field shows on a stats object. */
@@ -283,14 +283,14 @@ function checkBuckets(kind: string, options: Pick<HistogramOptions, 'buckets' | 
     const problem = boundsProblem(options.buckets);
     if (problem) throw new SchemaError(`field.${kind}(): ${problem}`);
     const bounds = options.buckets.filter((bound) => bound !== Infinity);
-    return { bounds, scheme: { kind: 'explicit' } };
+    return { bounds, scheme: bucketScheme(bounds) };
   }
   const min = options.min ?? DEFAULT_LOG_RANGE[0];
   const max = options.max ?? DEFAULT_LOG_RANGE[1];
   const problem = logRangeProblem(min, max);
   if (problem) throw new SchemaError(`field.${kind}(): ${problem}`);
   const bounds = logScaleBounds(min, max);
-  return { bounds, scheme: logScheme(bounds[0]) };
+  return { bounds, scheme: bucketScheme(bounds) };
 }
 
 /** The `create` of a field built from its parts only: never called. */

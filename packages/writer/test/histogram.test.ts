@@ -73,6 +73,22 @@ describe('field.histogram', () => {
     expect(Math.abs(histogramQuantile(only, 0.99) - truth) / truth).toBeLessThanOrEqual(LOG_SCALE_MAX_ERROR);
   });
 
+  it.each([
+    ['prom-client’s default', PROM_DEFAULT],
+    ['negative and zero bounds', [-5, -0.5, 0, 0.25, 3]],
+    ['bounds closer than a table cell', [1, 1.001, 1.002, 2]],
+    ['bounds spread over many powers of two', [1e-200, 1e-100, 1, 1e100]],
+  ])('with explicit buckets (%s) counts values at, just around and between the bounds right', (_name, bounds) => {
+    class Explicit extends BaseMmStats {
+      static override fields = { h: field.histogram({ buckets: bounds }) };
+    }
+    const stats = new Explicit(options()) as unknown as { h: Histogram; filename: string };
+    const values = [-Infinity, -1e300, 0, Infinity, 1e300];
+    for (const bound of bounds) values.push(bound, bound + Math.abs(bound) * 2 ** -52, bound - Math.abs(bound) * 2 ** -52, bound * 1.5, bound / 3);
+    for (const value of values) stats.h.observe(value);
+    expect(seriesOf(stats.filename)[0].buckets).toEqual(expectedBuckets(bounds, values));
+  });
+
   it('counts NaN as refused and changes nothing else; refuses what is not a number with a TypeError', () => {
     const api = new Api(options());
     api.latency.observe(NaN);

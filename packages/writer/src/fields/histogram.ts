@@ -1,26 +1,69 @@
 // A histogram series (SPEC.md §14.6): one counter record per bucket, a count and a sum. observe()
 // finds the value's bucket and publishes three values: the bucket's count, the sum and the count.
-import { BOUND_LABEL, LOG_BUCKETS_PER_OCTAVE, logScaleBound, parseBound, parseSeriesLabel, readValue, type RecordLayout } from '@mmstats/format';
-import { storeUInt64 } from './cells';
+import { BOUND_LABEL, parseBound, parseSeriesLabel, readValue, type RecordLayout } from '@mmstats/format';
 import type { Counter } from './counter';
 import type { Bound, Memory } from './memory';
 
-/** How a histogram's bucket of a value is found. */
+/** How a histogram finds the bucket of a value. */
 export type BucketScheme =
   /** Any increasing bounds: a binary search. */
-  | { readonly kind: 'explicit' }
-  /** The log scale of SPEC.md §14.6: bound `k` is 2^(k/16) to 4 digits; `first` is the `k` of the first bound. */
-  | { readonly kind: 'log'; readonly first: number };
+  | { readonly kind: 'search' }
+  /**
+   * Positive bounds at least 1/128 apart (relative), the log scale's and most explicit ones: a
+   * table indexed by the exponent and top 8 mantissa bits of the value gives its bucket or the one
+   * before, and one comparison decides. `cellBase` is the table's first index.
+   */
+  | { readonly kind: 'table'; readonly table: Int32Array; readonly cellBase: number };
 
 // The bits of a double, read through a shared scratch word: a store and two loads, no allocation.
 // Little-endian hosts (x86-64, ARM64): the high word, with sign, exponent and top mantissa bits, is [1].
 const SCRATCH = new Float64Array(1);
 const SCRATCH_WORDS = new Uint32Array(SCRATCH.buffer);
 
-// For the top 8 mantissa bits t of a value m·2^e (1 ≤ m < 2), the smallest j with 2^(j/16) ≥ 1 + t/256:
-// the value's bucket within its power of two is j or j + 1, before the rounding of the bounds.
-const MANTISSA_STEP = new Int32Array(256);
-for (let t = 0; t < 256; t++) MANTISSA_STEP[t] = Math.ceil(Math.log2(1 + t / 256) * LOG_BUCKETS_PER_OCTAVE - 1e-9);
+/** The cell of positive double `value`: its biased exponent and top 8 mantissa bits, `(high word) >>> 12`. */
+function cellOf(value: number): number {
+  SCRATCH[0] = value;
+  return SCRATCH_WORDS[1] >>> 12;
+}
+
+const TWO_TO_MINUS_32 = 2 ** -32;
+// Indexes into Histogram#totals.
+const COUNT = 0;
+const SUM = 1;
+
+/** Most cells a table may have: 64 powers of two (a 64 KiB table). */
+const MAX_TABLE_CELLS = 64 * 256;
+const tables = new Map<string, BucketScheme>();
+
+/**
+ * The fastest scheme for the finite, increasing `bounds`. Tables are shared by the histograms
+ * (and the series of a labelled one) with the same bounds.
+ */
+export function bucketScheme(bounds: readonly number[]): BucketScheme {
+  const first = bounds[0];
+  const last = bounds[bounds.length - 1];
+  // At most one bound in any cell (cells are at most 1/256 of their value wide) and a small table.
+  const spaced = first >= 2 ** -1000 && bounds.every((bound, i) => i === 0 || bound > bounds[i - 1] * (1 + 1 / 128));
+  const cellBase = first > 0 ? cellOf(first) & ~0xff : 0;
+  const cells = first > 0 ? (cellOf(last) | 0xff) + 1 - cellBase : Infinity;
+  if (!spaced || cells > MAX_TABLE_CELLS) return { kind: 'search' };
+  const key = bounds.join(',');
+  const cached = tables.get(key);
+  if (cached) return cached;
+  const table = new Int32Array(cells);
+  let i = 0;
+  for (let cell = 0; cell < cells; cell++) {
+    // The smallest value of the cell: the biased exponent and top mantissa bits, the rest zero.
+    SCRATCH_WORDS[1] = (cellBase + cell) << 12;
+    SCRATCH_WORDS[0] = 0;
+    const low = SCRATCH[0];
+    while (i < bounds.length && bounds[i] < low) i++;
+    table[cell] = i;
+  }
+  const scheme: BucketScheme = { kind: 'table', table, cellBase };
+  tables.set(key, scheme);
+  return scheme;
+}
 
 function refusedValue(value: unknown, label: string): TypeError {
   const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
@@ -39,8 +82,9 @@ export class Histogram implements Bound {
   private declare readonly label: string;
   /** Upper bounds of the buckets, the last one +Infinity. */
   private declare readonly upper: Float64Array;
-  private declare readonly logFirst: number;
-  private declare readonly isLog: boolean;
+  private declare readonly table: Int32Array;
+  private declare readonly cellBase: number;
+  private declare readonly byTable: boolean;
   // Per bucket: where slot 0 and the write index are, the next slot, and the count (shadowed, so
   // observe() never reads the mapping).
   private declare readonly slot0s: Int32Array;
@@ -50,11 +94,12 @@ export class Histogram implements Bound {
   private declare readonly countSlot0: number;
   private declare readonly countWbAt: number;
   private declare countWb: number;
-  private declare total: number;
+  // The count and the sum, in a typed array: a double stored there never needs a heap number,
+  // whatever the representation V8 has settled on for the object's properties.
+  private declare readonly totals: Float64Array;
   private declare readonly sumSlot0: number;
   private declare readonly sumWbAt: number;
   private declare sumWb: number;
-  private declare sumValue: number;
   private declare readonly refused: Counter | undefined;
 
   /**
@@ -68,8 +113,9 @@ export class Histogram implements Bound {
     this.view = memory.view;
     this.label = count.label.replace(/\.count(\{.*)?$/, '');
     this.upper = Float64Array.from(buckets, (record) => parseBound(parseSeriesLabel(record.label)!.labels[BOUND_LABEL])!);
-    this.isLog = scheme.kind === 'log';
-    this.logFirst = scheme.kind === 'log' ? scheme.first : 0;
+    this.byTable = scheme.kind === 'table';
+    this.table = scheme.kind === 'table' ? scheme.table : new Int32Array(0);
+    this.cellBase = scheme.kind === 'table' ? scheme.cellBase : 0;
     this.slot0s = Int32Array.from(buckets, (record) => record.slotOffsets[0]);
     this.wbAts = Int32Array.from(buckets, (record) => record.writeIndexOffset);
     this.wbs = Uint8Array.from(buckets, (record) => memory.bytes[record.writeIndexOffset]);
@@ -77,11 +123,12 @@ export class Histogram implements Bound {
     this.countSlot0 = count.slotOffsets[0];
     this.countWbAt = count.writeIndexOffset;
     this.countWb = memory.bytes[count.writeIndexOffset];
-    this.total = Number(readValue(memory.view, count));
+    this.totals = new Float64Array(2);
+    this.totals[COUNT] = Number(readValue(memory.view, count));
     this.sumSlot0 = sum.slotOffsets[0];
     this.sumWbAt = sum.writeIndexOffset;
     this.sumWb = memory.bytes[sum.writeIndexOffset];
-    this.sumValue = readValue(memory.view, sum) as number;
+    this.totals[SUM] = readValue(memory.view, sum) as number;
     this.refused = refused;
   }
 
@@ -94,16 +141,26 @@ export class Histogram implements Bound {
   observe(value: number): void {
     if (typeof value !== 'number') throw refusedValue(value, this.label);
     if (value !== value) {
-      this.refused?.inc();
+      this.refuseNaN();
       return;
     }
-    const i = this.isLog ? this.logBucket(value) : this.searchBucket(value);
+    // observe() stays small enough to be inlined into any caller: a double handed to a call V8 does
+    // not inline is boxed into a new heap number. So the value reaches the bucket search and the
+    // stores through the scratch word, not as an argument.
+    SCRATCH[0] = value;
+    this.publish(this.byTable ? this.tableBucket() : this.searchBucket());
+  }
+
+  /** Publishes the observation of the value in `SCRATCH` into bucket `i`: the bucket, the sum, the count. */
+  private publish(i: number): void {
+    const value = SCRATCH[0];
     const c = this.counts[i] + 1;
     this.counts[i] = c;
-    const total = this.total + 1;
-    this.total = total;
-    const sum = this.sumValue + value;
-    this.sumValue = sum;
+    const totals = this.totals;
+    const total = totals[COUNT] + 1;
+    totals[COUNT] = total;
+    const sum = totals[SUM] + value;
+    totals[SUM] = sum;
     const wbs = this.wbs;
     const wb = wbs[i];
     wbs[i] = wb ^ 1;
@@ -113,17 +170,36 @@ export class Histogram implements Bound {
     this.countWb = countWb ^ 1;
     // The stores into the mapping come last, each value before its write index (SPEC.md §7.2):
     // the bucket, then the sum, then the count.
+    // Counts are stored as two 32-bit halves (as storeUInt64 in cells.ts does), written out here:
+    // observe() inlined into a busy loop may leave no inlining budget for a call, and a call would
+    // box the count.
     const view = this.view;
-    storeUInt64(view, this.slot0s[i] + (wb << 3), c);
+    const at = this.slot0s[i] + (wb << 3);
+    const low = c >>> 0;
+    view.setUint32(at, low, true);
+    view.setUint32(at + 4, (c - low) * TWO_TO_MINUS_32, true);
     view.setUint8(this.wbAts[i], wb ^ 1);
-    view.setFloat64(this.sumSlot0 + (sumWb << 3), sum, true);
+    // The sum goes in as the two 32-bit words of its bits: a setFloat64 call that V8 leaves to the
+    // builtin takes the double boxed, which was measured allocating in loops over several histograms.
+    SCRATCH[0] = sum;
+    const sumAt = this.sumSlot0 + (sumWb << 3);
+    view.setUint32(sumAt, SCRATCH_WORDS[0], true);
+    view.setUint32(sumAt + 4, SCRATCH_WORDS[1], true);
     view.setUint8(this.sumWbAt, sumWb ^ 1);
-    storeUInt64(view, this.countSlot0 + (countWb << 3), total);
+    const countAt = this.countSlot0 + (countWb << 3);
+    const totalLow = total >>> 0;
+    view.setUint32(countAt, totalLow, true);
+    view.setUint32(countAt + 4, (total - totalLow) * TWO_TO_MINUS_32, true);
     view.setUint8(this.countWbAt, countWb ^ 1);
   }
 
-  /** The first bucket whose bound is at least `value`: a binary search over the bounds. */
-  private searchBucket(value: number): number {
+  private refuseNaN(): void {
+    this.refused?.inc();
+  }
+
+  /** The first bucket whose bound is at least the value in `SCRATCH`: a binary search over the bounds. */
+  private searchBucket(): number {
+    const value = SCRATCH[0];
     const upper = this.upper;
     let low = 0;
     let high = upper.length - 1;
@@ -136,23 +212,18 @@ export class Histogram implements Bound {
   }
 
   /**
-   * The bucket of `value` on the log scale: from the exponent and top mantissa bits of the double,
-   * then corrected against the bounds themselves (at most a step or two), so the bounds in the
-   * labels are exactly those values are compared with.
+   * The bucket of the value in `SCRATCH` by the table: the cell of the value (its exponent and top
+   * mantissa bits) names the first bucket whose bound is at least the cell's smallest value; the
+   * cell holds at most that one bound, so one comparison with it decides.
    */
-  private logBucket(value: number): number {
+  private tableBucket(): number {
+    const value = SCRATCH[0];
     const upper = this.upper;
     const last = upper.length - 2;
     if (!(value > upper[0])) return 0;
     if (value > upper[last]) return last + 1;
-    SCRATCH[0] = value;
-    const high = SCRATCH_WORDS[1];
-    let i = ((high >>> 20) - 1023) * LOG_BUCKETS_PER_OCTAVE + MANTISSA_STEP[(high >>> 12) & 0xff] - this.logFirst;
-    if (i < 1) i = 1;
-    else if (i > last) i = last;
-    while (value > upper[i]) i++;
-    while (value <= upper[i - 1]) i--;
-    return i;
+    const i = this.table[(SCRATCH_WORDS[1] >>> 12) - this.cellBase];
+    return value > upper[i] ? i + 1 : i;
   }
 
   /**
@@ -170,12 +241,12 @@ export class Histogram implements Bound {
 
   /** Observations so far (NaNs not included). */
   get count(): number {
-    return this.total;
+    return this.totals[COUNT];
   }
 
   /** Sum of the values observed so far. */
   get sum(): number {
-    return this.sumValue;
+    return this.totals[SUM];
   }
 
   /** The finite bucket bounds, increasing (the `+Inf` bucket follows the last). */
@@ -192,12 +263,4 @@ export class Histogram implements Bound {
   rebind(memory: Memory): void {
     this.view = memory.view;
   }
-}
-
-/** The scheme of a log-scale histogram whose first bound is `bounds[0]`. */
-export function logScheme(firstBound: number): BucketScheme {
-  let k = Math.round(Math.log2(firstBound) * LOG_BUCKETS_PER_OCTAVE);
-  while (logScaleBound(k) < firstBound) k++;
-  while (logScaleBound(k) > firstBound) k--;
-  return { kind: 'log', first: k };
 }
