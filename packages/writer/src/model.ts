@@ -35,13 +35,17 @@ export interface MmStatsOptions {
   readonly layout?: 'default' | 'original';
   /**
    * Bytes kept free in the file for series of labelled fields added while it is live (SPEC.md
-   * §14.5). Defaults to 64 KiB when the class has a labelled field, else 0.
+   * §14.5). Defaults to 64 KiB when the class has a labelled field, plus room for 15 series of
+   * each labelled histogram, else 0.
    */
   readonly reserve?: number;
 }
 
 /** Default of `MmStatsOptions.reserve` for files with labelled families. */
 export const DEFAULT_RESERVE = 64 * 1024;
+
+/** Series of each labelled histogram (besides its overflow series) the default reserve makes room for. */
+export const HISTOGRAM_SERIES_RESERVED = 15;
 
 /** Options of `flush()`. */
 export interface FlushOptions {
@@ -269,7 +273,9 @@ export class BaseMmStats {
         plan = layoutRecords(specs, { pageSize: PAGE_SIZE });
       } else {
         for (const family of metadata) if (family.name.includes('{')) throw new EncodeError(`label ${JSON.stringify(family.name)}: { is kept for the labels of series (SPEC.md §14.4)`);
-        const reserve = (options.reserve ?? (dynamic ? DEFAULT_RESERVE : 0)) + overflowSizes.reduce((a, b) => a + b, 0);
+        // A histogram series takes hundreds of records: by default, room for 15 of each labelled one too.
+        const histogramRoom = familyFields.reduce((sum, f, i) => sum + (f.spec.parts ? HISTOGRAM_SERIES_RESERVED * overflowSizes[i] : 0), 0);
+        const reserve = (options.reserve ?? (dynamic ? DEFAULT_RESERVE + histogramRoom : 0)) + overflowSizes.reduce((a, b) => a + b, 0);
         plan = layoutRecords(specs, { pageSize: PAGE_SIZE, metadata, reserve });
       }
     } catch (error) {

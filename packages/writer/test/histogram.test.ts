@@ -114,6 +114,17 @@ describe('field.histogram', () => {
     expect(valuesOf(api.filename)[REFUSED_LABEL]).toBe(1);
   });
 
+  it('labelled on the log scale: the default reserve holds 15 series besides the overflow series', () => {
+    class Routes extends BaseMmStats {
+      static override fields = { took: field.histogram({ labels: ['route'] }) };
+    }
+    const routes = new Routes(options()) as unknown as { took: Family<Histogram, 'route'>; filename: string };
+    for (let i = 0; i < 15; i++) routes.took.labels({ route: `/r${i}` }).observe(i);
+    expect(routes.took.size).toBe(15);
+    expect(valuesOf(routes.filename)[REFUSED_LABEL]).toBe(0);
+    expect(seriesOf(routes.filename).map((s) => s.labels.route)).toEqual(Array.from({ length: 15 }, (_, i) => `/r${i}`));
+  });
+
   it('startTimer() observes the elapsed seconds', async () => {
     const api = new Api(options());
     const end = api.latency.startTimer();
