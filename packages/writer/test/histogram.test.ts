@@ -143,6 +143,16 @@ describe('field.histogram', () => {
     expect(seriesOf(decorated.filename)).toEqual([{ family: 'took', labels: {}, bounds: [1, 2, Infinity], buckets: [0, 1, 0], count: 1, sum: 1.5, countRecord: 1 }]);
   });
 
+  it('refuses a labelled histogram whose overflow series’ records could not be added live (labels over 255 bytes)', () => {
+    class Long extends BaseMmStats {
+      static override fields = { h: field.histogram({ label: 'x'.repeat(220), labels: ['route'] }) };
+    }
+    expect(() => new Long(options())).toThrow(/overflow series would be longer than the 255 bytes/);
+    const registry = new Registry(options());
+    expect(() => registry.histogram('y'.repeat(220), { labels: ['route'] })).toThrow(SchemaError);
+    expect(() => registry.counter('z'.repeat(210), { labels: ['route'] })).not.toThrow();
+  });
+
   it.each([
     [{ buckets: [1, 1] }, /bucket bounds must increase: 1 then 1/],
     [{ buckets: [] }, /non-empty array/],

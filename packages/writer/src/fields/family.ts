@@ -1,6 +1,7 @@
 // Labelled families: `stats.requests.labels({ route: '/a', status: '2xx' })` returns the series of
 // that label set, adding its record to the live file the first time (SPEC.md §14.5).
 import { EncodeError, MAX_APPENDED_LABEL_BYTES, OVERFLOW_LABELS, encodeFile, seriesLabel, type RecordLayout, type RecordSpec } from '@mmstats/format';
+import { SchemaError } from '../errors';
 import { recordsSize } from '../live-file';
 import type { LiveFile } from '../live-file';
 import type { FieldSpec, PartsContext } from '../schema';
@@ -44,8 +45,14 @@ export function seriesDeclaration(name: string, spec: FieldSpec, context: PartsC
 }
 
 /** Bytes the overflow series of `declaration` takes: promised when the family is declared, so that it always fits. */
-export function overflowSize(declaration: Pick<FamilyDeclaration<Bound>, 'records'>): number {
-  return recordsSize(declaration.records(Object.keys(OVERFLOW_LABELS), Object.values(OVERFLOW_LABELS)));
+export function overflowSize(declaration: Pick<FamilyDeclaration<Bound>, 'name' | 'records'>): number {
+  const specs = declaration.records(Object.keys(OVERFLOW_LABELS), Object.values(OVERFLOW_LABELS));
+  // Checked when the family is declared: its overflow series must always be addable, on the hot path too.
+  const long = specs.find((spec) => utf8.encode(spec.label).length > MAX_APPENDED_LABEL_BYTES);
+  if (long) {
+    throw new SchemaError(`family ${JSON.stringify(declaration.name)}: the record ${JSON.stringify(long.label)} of its overflow series would be longer than the ${MAX_APPENDED_LABEL_BYTES} bytes a record added to a live file may have; use a shorter name`);
+  }
+  return recordsSize(specs);
 }
 
 const utf8 = new TextEncoder();
