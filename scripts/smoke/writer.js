@@ -28,8 +28,10 @@ class EveryField extends BaseMmStats {
     state: field.string({ size: 16 }),
     meanSize: field.average({ label: 'mean_size' }),
     recentSize: field.movingAverage({ label: 'recent_size', size: 4 }),
-    // A timer holds the duration of the last timing: never started, it reads 0 on every run.
+    // A timer holds the mean and the latest of its durations: never started, both read 0 on every run.
     idleTimer: field.timer({ label: 'idle_timer' }),
+    // A histogram: a counter per bucket (not cumulative), a count and a sum.
+    latency: field.histogram({ buckets: [0.01, 0.1, 1], unit: 'seconds' }),
     release: field.staticUInt({ value: 7 }),
     offset: field.staticInt64({ value: -42 }),
     capacity: field.staticUInt64({ value: 2n ** 63n + 1n }),
@@ -55,6 +57,7 @@ stats.load = 2.25;
 stats.state = 'status: ✓✓✓✓'; // 20 bytes of UTF-8 into 16: cut on a character boundary, to 'status: ✓✓'
 for (const size of [10, 20, 30, 40]) stats.meanSize.add(size);
 for (const size of [1, 2, 3, 4, 5, 6]) stats.recentSize.add(size);
+for (const seconds of [0.005, 0.05, 0.05, 0.5, 2]) stats.latency.observe(seconds);
 
 class App extends MmStats {
   static fields = {

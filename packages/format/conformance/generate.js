@@ -10,7 +10,7 @@ const path = require('path');
 const format = require('@mmstats/format');
 const { toJson } = require('./json');
 
-const { encodeFile, writeSlot, parseTypeSignature, appendRecord, appendFamily, encodeFamilyMeta, seriesLabel, TRAILER_SIZE } = format;
+const { encodeFile, writeSlot, parseTypeSignature, appendRecord, appendRecords, appendFamily, encodeFamilyMeta, seriesLabel, histogramRecordSpecs, TRAILER_SIZE } = format;
 
 // ---------------------------------------------------------------------------------------------
 // Building a file and knowing what it holds
@@ -51,6 +51,26 @@ class Builder {
     this.recordsEnd = plan.contentSize;
     this.metadataStart = plan.metadataStart;
     this.records = records.map((r, i) => this.track(plan.records[i], r));
+    /** Histogram series, in the order of their first record: [{ family, labels, bounds, parts: record indexes }]. */
+    this.histograms = [];
+  }
+
+  /** Remembers the histogram series whose records are `indexes` (buckets by bound, count, sum). */
+  trackHistogram(family, labels, bounds, indexes) {
+    this.histograms.push({ family, labels, bounds: [...bounds, Infinity], parts: indexes });
+    return indexes;
+  }
+
+  /** Adds the records of a histogram series to the live file as one group (SPEC §14.5, §14.6); returns their indexes. */
+  appendHistogram(family, bounds, labels = {}) {
+    const keys = Object.keys(labels);
+    const specs = histogramRecordSpecs(family, bounds, keys, keys.map((k) => labels[k]));
+    const layouts = appendRecords(this.bytes, specs, this.records.length);
+    if (layouts === undefined) throw new Error(`no room for a series of ${family}`);
+    this.recordsEnd = layouts[layouts.length - 1].end;
+    const first = this.records.length;
+    layouts.forEach((layout, i) => this.records.push(this.track(layout, histogramPart(family, labels, specs[i]))));
+    return this.trackHistogram(family, labels, bounds, layouts.map((_, i) => first + i));
   }
 
   track(layout, { spec, family = null, labels = {} }) {
@@ -117,7 +137,14 @@ class Builder {
 
   /** The JSON a conforming reader produces, for the first `count` records. */
   expected(count = this.records.length) {
+    const histograms = this.histograms
+      .filter(({ parts }) => parts.every((i) => i < count))
+      .map(({ family, labels, bounds, parts }) => {
+        const buckets = parts.slice(0, -2).map((i) => BigInt(this.records[i].expected.value));
+        return { family, labels, bounds: bounds.map(shown), buckets, count: buckets.reduce((a, b) => a + b, 0n), sum: shown(this.records[parts[parts.length - 1]].expected.value) };
+      });
     return {
+      histograms,
       metadata: this.families === undefined ? null : { records_end: this.recordsEnd, metadata_start: this.metadataStart, families: this.families },
       records: this.records.slice(0, count).map(({ expected, state }) => ({
         label: expected.label,
@@ -144,6 +171,30 @@ function familyJson(meta) {
 const plain = (label, signature, buffered, initial) => ({ spec: { label, signature, buffered, initial } });
 /** The record of an unlabelled family. */
 const member = (family, signature, buffered, initial) => ({ spec: { label: family, signature, buffered, initial }, family });
+/** A record of a histogram series (SPEC §14.6): its family, and its labels, `le` included for a bucket. */
+function histogramPart(family, labels, spec) {
+  const le = /le="([^"]*)"\}$/.exec(spec.label);
+  return { spec, family, labels: le ? { ...labels, le: le[1] } : { ...labels } };
+}
+
+/** The records of a histogram series at creation, with their meaning. */
+function histogramRecords(family, bounds, labels = {}) {
+  const keys = Object.keys(labels);
+  return histogramRecordSpecs(family, bounds, keys, keys.map((k) => labels[k])).map((spec) => histogramPart(family, labels, spec));
+}
+
+/** Publishes the observations `values` into the histogram series at record indexes `parts` of `b`, as a writer does. */
+function observeAll(b, parts, bounds, values) {
+  const all = [...bounds, Infinity];
+  const buckets = all.map(() => 0);
+  for (const value of values) buckets[all.findIndex((bound) => value <= bound)]++;
+  buckets.forEach((count, i) => {
+    if (count > 0) b.publish(parts[i], count);
+  });
+  b.publish(parts[parts.length - 2], values.length);
+  b.publish(parts[parts.length - 1], values.reduce((a, v) => a + v, 0));
+}
+
 /** The record of one series of a labelled family. */
 function series(family, labels, signature = 'Q') {
   const keys = Object.keys(labels);
@@ -305,7 +356,7 @@ const KINDS = [
       member('request_time', 'd', true),
       member('recent_time', 'd', true),
       member('handler', 'd', true),
-      plain('latency.count', 'Q', true), // histogram parts are not defined yet (SPEC §14.6): no metadata
+      plain('latency.total', 'Q', true), // not a part of histogram latency (SPEC §14.6): no metadata
       member('status', '64s', true),
       member('sys.pid', 'I', false, 4242),
       plain('plain', 'q', true),
@@ -400,6 +451,88 @@ valid('metadata-empty', 'a metadata block without entries: no record has a famil
   const b = new Builder([plain('a', 'Q', true, 3)], { metadata: [], reserve: 100 });
   b.setRecordsEnd(b.recordsEnd + 40);
   valid('end-marker-before-records-end', 'the end marker before the trailer’s R, as a copy made in one read can show (SPEC §14.2)', b);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Histograms (SPEC §14.6)
+
+const PROM_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** A file with histogram `latency` (prom-client's default buckets) and a plain counter, at creation. */
+function histogramFile() {
+  const records = [...histogramRecords('latency', PROM_BUCKETS), member('requests', 'Q', true)];
+  const b = new Builder(records, {
+    metadata: [
+      { name: 'latency', kind: 'histogram', unit: 'seconds', help: 'Request latency' },
+      { name: 'requests', kind: 'counter' },
+    ],
+    reserve: 3000,
+  });
+  const parts = b.trackHistogram('latency', {}, PROM_BUCKETS, records.slice(0, -1).map((_, i) => i));
+  observeAll(b, parts, PROM_BUCKETS, [0.003, 0.005, 0.0051, 0.2, 0.2, 0.75, 3, 12, -1]);
+  b.publish(records.length - 1, 9);
+  return { b, parts };
+}
+
+valid('histogram', 'a histogram with prom-client’s default buckets: non-cumulative buckets, count and sum (SPEC §14.6)', histogramFile().b);
+
+{
+  // A copy taken in the middle of observe(): the bucket counts one more observation than the
+  // count record and the sum. Readers publish the sum of the buckets as the count.
+  const { b, parts } = histogramFile();
+  b.publish(parts[4], 1);
+  valid('histogram-half-observation', 'a copy between the stores of one observe(): a bucket ahead of the count record and the sum; readers publish the sum of the buckets (SPEC §14.6)', b);
+}
+
+/** A file whose labelled histogram gets its series added live, as groups of records. */
+function labelledHistogramFile() {
+  const b = new Builder([member('sys.pid', 'I', false, 7)], { metadata: [{ name: 'sys.pid', kind: 'constant' }], reserve: 3000 });
+  b.appendFamily({ name: 'http.duration', kind: 'histogram', labels: ['route', 'method'], unit: 'seconds' });
+  const bounds = [0.01, 0.1, 1];
+  observeAll(b, b.appendHistogram('http.duration', bounds, { route: '/a', method: 'GET' }), bounds, [0.05, 0.5, 0.5, 2]);
+  observeAll(b, b.appendHistogram('http.duration', bounds, { route: '/b "q"', method: 'POST' }), bounds, [0.001]);
+  observeAll(b, b.appendHistogram('http.duration', bounds, { overflow: 'true' }), bounds, [0.2, 0.3]);
+  b.appendFamily({ name: 'size', kind: 'histogram', unit: 'bytes' });
+  observeAll(b, b.appendHistogram('size', [1e3, 1e6]), [1e3, 1e6], [1500, 2e6, 10]);
+  return b;
+}
+
+valid('histogram-labelled', 'a labelled histogram whose series, the overflow series among them, were added to the live file as groups of records, le after the series’ labels (SPEC §14.5, §14.6)', labelledHistogramFile());
+
+{
+  // A copy made between steps (2) and (3) for a group: the series is whole, the trailer does not
+  // count it yet. Readers stop at R and see no part of it.
+  const b = labelledHistogramFile();
+  const counted = b.records.length;
+  const before = b.recordsEnd;
+  b.appendHistogram('size', [1e3, 1e6], {});
+  b.setRecordsEnd(before);
+  valid('histogram-series-pending', 'a histogram series added whole but not yet counted by the trailer: readers see none of its records (SPEC §14.6)', { bytes: b.bytes, expected: () => b.expected(counted) });
+}
+
+/** Registers a hostile vector made from `histogramFile()` by `plant(b)`, which returns the fault's offset. */
+function hostileHistogram(name, description, plant) {
+  const { b } = histogramFile();
+  hostile(name, `${description} (SPEC §14.6)`, b.bytes, 'bad_histogram', plant(b));
+}
+/** Adds a record of `label` and `signature` to the live file and returns its label offset. */
+const appendedPart = (b, label, signature = 'Q') => b.records[b.append(plain(label, signature, true))].layout.labelOffset;
+
+hostileHistogram('histogram-duplicate-bound', 'a bucket whose bound another one of the series has (1.0 is 1)', (b) => appendedPart(b, 'latency.bucket{le="1.0"}'));
+hostileHistogram('histogram-bucket-without-le', 'a bucket record without le', (b) => appendedPart(b, 'latency.bucket{x="1"}'));
+hostileHistogram('histogram-bad-bound', 'a le that is not a number', (b) => appendedPart(b, 'latency.bucket{le="0x10"}'));
+hostileHistogram('histogram-count-twice', 'a second count record', (b) => appendedPart(b, 'latency.count'));
+hostileHistogram('histogram-sum-type', 'a sum of type f in a new series', (b) => appendedPart(b, 'latency.sum{x="1"}', 'f'));
+hostileHistogram('histogram-count-with-le', 'a count record with le', (b) => appendedPart(b, 'latency.count{le="1"}'));
+hostileHistogram('histogram-missing-parts', 'a series with a bucket only: no +Inf bucket, count or sum', (b) => appendedPart(b, 'latency.bucket{x="1",le="1"}'));
+{
+  // The series labels are checked before the histograms (SPEC §14.2): a malformed label after a
+  // series that lacks its sum is reported.
+  const { b } = histogramFile();
+  appendedPart(b, 'latency.bucket{x="1",le="+Inf"}');
+  appendedPart(b, 'latency.count{x="1"}');
+  const bad = appendedPart(b, 'latency.sum{x=1}', 'd');
+  hostile('order-series-before-histograms', 'a histogram series without its sum and, after it, a malformed series label: the label is reported (SPEC §14.2)', b.bytes, 'bad_series_label', bad);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -24,9 +24,18 @@ export function reserveLeft(bytes: Uint8Array): number {
  * any problem `layoutRecord` finds. The two steps are `prepareRecord` and `publishRecord`.
  */
 export function appendRecord(bytes: Uint8Array, spec: RecordSpec, index: number, keepFree = 0): RecordLayout | undefined {
-  const record = prepareRecord(bytes, spec, index, keepFree);
-  if (record !== undefined) publishRecord(bytes, record);
-  return record;
+  return appendRecords(bytes, [spec], index, keepFree)?.[0];
+}
+
+/**
+ * Adds the records of `specs` as one group (SPEC.md §14.5, §14.6): readers see all of them or
+ * none. Returns their layouts, or undefined (writing nothing) when the reserve cannot hold them
+ * all with `keepFree` bytes to spare.
+ */
+export function appendRecords(bytes: Uint8Array, specs: readonly RecordSpec[], index: number, keepFree = 0): RecordLayout[] | undefined {
+  const records = prepareRecords(bytes, specs, index, keepFree);
+  if (records !== undefined) publishRecords(bytes, records);
+  return records;
 }
 
 /**
@@ -35,28 +44,46 @@ export function appendRecord(bytes: Uint8Array, spec: RecordSpec, index: number,
  * nothing, when there is no room). Nothing is visible to readers until `publishRecord`.
  */
 export function prepareRecord(bytes: Uint8Array, spec: RecordSpec, index: number, keepFree = 0): RecordLayout | undefined {
+  return prepareRecords(bytes, [spec], index, keepFree)?.[0];
+}
+
+/**
+ * Step 1 of adding a group of records: writes every byte of all of them but the low byte of the
+ * first one's label length. Readers walking the records stop at that zero byte, so the records
+ * after it are complete before any reader looks at them. Undefined, writing nothing, without room.
+ */
+export function prepareRecords(bytes: Uint8Array, specs: readonly RecordSpec[], index: number, keepFree = 0): RecordLayout[] | undefined {
+  if (specs.length === 0) throw new EncodeError('a group of records to add needs at least one record');
   const { recordsEnd, metadataStart } = trailerOf(bytes);
-  const record = layoutRecord(spec, index, recordsEnd);
-  if (record.labelLength > MAX_APPENDED_LABEL_BYTES) {
-    throw new EncodeError(`label ${JSON.stringify(spec.label.slice(0, 40))}… is ${record.labelLength} bytes; a record added to a live file has at most ${MAX_APPENDED_LABEL_BYTES}`);
+  const records: RecordLayout[] = [];
+  let at = recordsEnd;
+  for (const spec of specs) {
+    const record = layoutRecord(spec, index + records.length, at);
+    if (record.labelLength > MAX_APPENDED_LABEL_BYTES) {
+      throw new EncodeError(`label ${JSON.stringify(spec.label.slice(0, 40))}… is ${record.labelLength} bytes; a record added to a live file has at most ${MAX_APPENDED_LABEL_BYTES}`);
+    }
+    records.push(record);
+    at = record.end;
   }
-  if (record.end + 2 + keepFree > metadataStart) return undefined;
-  // Built aside, then copied in without its first two bytes: the label length's high byte is 0
-  // (label < 256 bytes), like the end marker's, and stays as it is.
-  const size = record.end - record.offset;
-  const image = new Uint8Array(size);
+  if (at + 2 + keepFree > metadataStart) return undefined;
+  // Built aside, then copied in without its first two bytes: the first label length's high byte is
+  // 0 (label < 256 bytes), like the end marker's, and stays as it is.
+  const image = new Uint8Array(at - recordsEnd);
+  const view = new DataView(image.buffer);
   const shift = (offset: number) => offset - recordsEnd;
-  const local: RecordLayout = {
-    ...record,
-    offset: 0,
-    end: size,
-    labelOffset: shift(record.labelOffset),
-    writeIndexOffset: shift(record.writeIndexOffset),
-    slotOffsets: [shift(record.slotOffsets[0]), shift(record.slotOffsets[1])],
-  };
-  writeRecord(image, new DataView(image.buffer), local, spec);
+  records.forEach((record, i) => {
+    const local: RecordLayout = {
+      ...record,
+      offset: shift(record.offset),
+      end: shift(record.end),
+      labelOffset: shift(record.labelOffset),
+      writeIndexOffset: shift(record.writeIndexOffset),
+      slotOffsets: [shift(record.slotOffsets[0]), shift(record.slotOffsets[1])],
+    };
+    writeRecord(image, view, local, specs[i]);
+  });
   bytes.set(image.subarray(2), recordsEnd + 2);
-  return record;
+  return records;
 }
 
 /**
@@ -64,8 +91,13 @@ export function prepareRecord(bytes: Uint8Array, spec: RecordSpec, index: number
  * visible to every reader, then one aligned store moves the trailer's records end past it.
  */
 export function publishRecord(bytes: Uint8Array, record: RecordLayout): void {
-  bytes[record.offset] = record.labelLength;
-  storeU32(bytes, bytes.length - TRAILER_SIZE + TRAILER_RECORDS_END, record.end);
+  publishRecords(bytes, [record]);
+}
+
+/** Steps 2 and 3 for a group prepared by `prepareRecords`: one byte store, then the trailer. */
+export function publishRecords(bytes: Uint8Array, records: readonly RecordLayout[]): void {
+  bytes[records[0].offset] = records[0].labelLength;
+  storeU32(bytes, bytes.length - TRAILER_SIZE + TRAILER_RECORDS_END, records[records.length - 1].end);
 }
 
 /**

@@ -64,7 +64,7 @@ export {
   unitProblem,
 } from './meta';
 export type { MetricKind, Aggregate, FamilyMeta, FileMetadata, Trailer } from './meta';
-export { appendRecord, prepareRecord, publishRecord, appendFamily, reserveLeft } from './append';
+export { appendRecord, appendRecords, prepareRecord, prepareRecords, publishRecord, publishRecords, appendFamily, reserveLeft } from './append';
 export { seriesLabel, parseSeriesLabel, escapeLabelValue, labelNameProblem, SeriesLabelError, RESERVED_LABEL_NAMES, OVERFLOW_LABELS } from './series';
 export type { ParsedSeriesLabel } from './series';
 
@@ -72,6 +72,35 @@ export type { ParsedSeriesLabel } from './series';
 export { meaningOf, meaningsOf, familyMeaning, defaultAggregate } from './semantics';
 export type { RecordMeaning } from './semantics';
 export { combineValues, showsGrowth, growthBetween, isSummable } from './combine';
+
+// Histograms (SPEC.md §14.6): the layout of their records, and what readers make of them
+export {
+  BOUND_LABEL,
+  HISTOGRAM_PARTS,
+  HISTOGRAM_PART_SIGNATURES,
+  LOG_BUCKETS_PER_OCTAVE,
+  LOG_BOUND_DIGITS,
+  LOG_SCALE_MAX_ERROR,
+  LOG_SCALE_MIN,
+  LOG_SCALE_MAX,
+  DEFAULT_LOG_RANGE,
+  formatBound,
+  parseBound,
+  boundsProblem,
+  logRangeProblem,
+  logScaleBound,
+  logScaleFirstIndex,
+  logScaleLastIndex,
+  logScaleBounds,
+  histogramRecordSpecs,
+  histogramLayoutsOf,
+  histogramsOf,
+  cumulativeCounts,
+  histogramQuantile,
+  relativeBucketWidth,
+  mergeHistograms,
+} from './histogram';
+export type { HistogramPart, HistogramSeries, HistogramRead, HistogramLayout } from './histogram';
 
 // What a file records about its writer, and the /proc texts tools compare it with (SPEC.md §10)
 export {

@@ -5,6 +5,10 @@ import type { RecordLayout } from './layout';
 import type { Aggregate, FamilyMeta, FileMetadata, MetricKind } from './meta';
 import { parseSeriesLabel, SeriesLabelError } from './series';
 
+/** A part of a histogram series (SPEC.md §14.6); the same list as histogram.ts, kept here to avoid a cycle. */
+type Part = 'bucket' | 'count' | 'sum';
+const PARTS: readonly Part[] = ['bucket', 'count', 'sum'];
+
 /** What one record means. */
 export interface RecordMeaning {
   /** Its family's name; for a record without metadata, its label. */
@@ -19,6 +23,8 @@ export interface RecordMeaning {
   readonly labels: Readonly<Record<string, string>>;
   /** The family's metadata entry, if it has one. */
   readonly meta: FamilyMeta | undefined;
+  /** For a record of a histogram family: which part of a series it is (SPEC.md §14.6). */
+  readonly part?: 'bucket' | 'count' | 'sum';
 }
 
 const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
@@ -58,10 +64,20 @@ function aggregateOf(meta: FamilyMeta): Aggregate | undefined {
   }
 }
 
-function meaning(family: string, meta: FamilyMeta | undefined, labels: Readonly<Record<string, string>>): RecordMeaning {
+function meaning(family: string, meta: FamilyMeta | undefined, labels: Readonly<Record<string, string>>, part?: Part): RecordMeaning {
   if (meta === undefined) return { family, kind: undefined, help: undefined, unit: undefined, aggregate: 'sum', labels, meta };
   const unit = meta.unit ?? (meta.kind === 'timer' ? 'seconds' : undefined);
-  return { family, kind: meta.kind, help: meta.help, unit, aggregate: aggregateOf(meta), labels, meta };
+  return { family, kind: meta.kind, help: meta.help, unit, aggregate: aggregateOf(meta), labels, meta, ...(part && { part }) };
+}
+
+/** The histogram family and part a record's base name (its label before any `{`) names, if any. */
+function histogramPartOf(base: string, metadata: FileMetadata): { family: FamilyMeta; part: Part } | undefined {
+  for (const part of PARTS) {
+    if (!base.endsWith('.' + part)) continue;
+    const family = metadata.families.get(base.slice(0, -part.length - 1));
+    if (family !== undefined && family.kind === 'histogram') return { family, part };
+  }
+  return undefined;
 }
 
 /**
@@ -75,11 +91,16 @@ export function meaningOf(layout: RecordLayout, metadata: FileMetadata | undefin
   const exact = metadata.families.get(label);
   if (exact !== undefined) return meaning(label, exact, NO_LABELS);
   const open = label.indexOf('{');
-  const family = open > 0 ? metadata.families.get(label.slice(0, open)) : undefined;
-  if (family === undefined) return meaning(label, undefined, NO_LABELS);
+  const base = open > 0 ? label.slice(0, open) : label;
+  const family = open > 0 ? metadata.families.get(base) : undefined;
+  // A record of a histogram series is named after its family and part: `name.bucket{…}` (SPEC.md §14.6).
+  const histogram = family === undefined ? histogramPartOf(base, metadata) : undefined;
+  if (family === undefined && histogram === undefined) return meaning(label, undefined, NO_LABELS);
+  const meta = (family ?? histogram!.family) as FamilyMeta;
+  if (open < 0) return meaning(meta.name, meta, NO_LABELS, histogram?.part);
   try {
     const parsed = parseSeriesLabel(label)!;
-    return meaning(parsed.name, family, parsed.labels);
+    return meaning(meta.name, meta, parsed.labels, histogram?.part);
   } catch (error) {
     if (!(error instanceof SeriesLabelError)) throw error;
     throw new DecodeError(error.message, { offset: layout.labelOffset, recordIndex: layout.index, path });

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DecodeError, decodeFile, decodeMetadata, meaningsOf, readStableFile, type DecodedRecord, type FamilyMeta, type FileMetadata, type RecordLayout } from '@mmstats/format';
+import { DecodeError, decodeFile, decodeMetadata, histogramsOf, meaningsOf, readStableFile, type DecodedRecord, type FamilyMeta, type FileMetadata, type RecordLayout } from '@mmstats/format';
 import { parseExact, type ExactJson } from './exact-json';
 import { FIXTURE_PATH } from './util';
 
@@ -50,7 +50,16 @@ function familyJson({ name: _name, ...family }: FamilyMeta): ExactJson {
 /** The outcome README.md defines, from what @mmstats/format decoded. */
 function outcome(records: readonly DecodedRecord[], layout: readonly RecordLayout[], metadata: FileMetadata | undefined): ExactJson {
   const meanings = meaningsOf(layout, metadata);
+  const { series } = histogramsOf(layout, metadata, records);
   return {
+    histograms: series.map(({ family, labels, bounds, buckets, count, sum }) => ({
+      family,
+      labels: { ...labels },
+      bounds: bounds.map(jsonValue),
+      buckets: buckets.map(jsonValue),
+      count: jsonValue(count),
+      sum: jsonValue(sum),
+    })),
     metadata:
       metadata === undefined
         ? null
@@ -86,6 +95,7 @@ const KINDS: ReadonlyArray<[RegExp, string]> = [
   [/^metadata entry: family "(?:[^"\\]|\\.)*" is described twice$/, 'duplicate_family'],
   [/^metadata entry: (not a JSON object|no name|family "(?:[^"\\]|\\.)*"( has no kind|: labels must be)|member \w+ must be a string)/, 'bad_entry'],
   [/^series label /, 'bad_series_label'],
+  [/^histogram: /, 'bad_histogram'],
 ];
 
 function errorKind(error: DecodeError): string {

@@ -11,13 +11,17 @@ Prints one JSON document to stdout:
   {"files": [{"file": ..., "records": [{"label", "type", "buffered",
                                         "write_index", "value"}],
               "meanings": [{"family", "kind", "labels"}],
+              "histograms": [{"family", "labels", "bounds", "buckets",
+                              "count", "sum"}],
               "metadata": null or {"records_end", "metadata_start",
                                    "families": {name: {"kind", ...}}}}]}
 64-bit integers are exact; non-finite floats are the strings "NaN",
 "Infinity" and "-Infinity". "meanings" gives each record's meaning, in the
 order of "records" (SPEC §14.3, §14.4): family null, kind null and labels {}
-for a record without metadata. "metadata" is null for a file without a
-metadata block (SPEC §14.2).
+for a record without metadata. "histograms" gives every histogram series
+(SPEC §14.6): its labels without le, its bounds (the last "Infinity"), its
+buckets as stored, the count readers publish (the sum of the buckets) and the
+sum. "metadata" is null for a file without a metadata block (SPEC §14.2).
 
 Any malformed file is reported on stderr as
 "spec_decoder: FILE: <reason> at offset N"; every file is still checked, but
@@ -31,6 +35,7 @@ Standard library only (Python 3.9+).
 """
 import json
 import math
+import re
 import struct
 import sys
 
@@ -269,23 +274,96 @@ def parse_series_label(label, open_at):
         return None
 
 
+PARTS = ("bucket", "count", "sum")
+PART_TYPES = {"bucket": "Q", "count": "Q", "sum": "d"}
+
+
+def histogram_part(base, families):
+    """(family, part) when `base`, a label before any "{", names a part of a histogram (§14.6)."""
+    for part in PARTS:
+        suffix = "." + part
+        family = base[:-len(suffix)]
+        if base.endswith(suffix) and families.get(family, {}).get("kind") == "histogram":
+            return family, part
+    return None, None
+
+
 def add_meanings(records, families):
-    """Gives each record its family, kind and labels (§14.3, §14.4)."""
+    """Gives each record its family, kind and labels (§14.3, §14.4), and its histogram part (§14.6)."""
     for r in records:
-        label, at = r["label"], r.pop("label_offset")
-        family, labels = None, {}
+        label, at = r["label"], r["label_offset"]
+        family, labels, part = None, {}, None
         if families is not None:
             open_at = label.find("{")
+            base = label[:open_at] if open_at > 0 else label
             if label in families:
                 family = label
-            elif open_at > 0 and label[:open_at] in families:
-                family = label[:open_at]
+            elif open_at > 0 and base in families:
+                family = base
+            else:
+                family, part = histogram_part(base, families)
+            if family is not None and family != label and open_at > 0:
                 labels = parse_series_label(label, open_at)
                 if labels is None:
                     raise FormatError(at, "bad_series_label", "series label %s does not parse" % json.dumps(label))
         r["family"] = family
         r["kind"] = families[family]["kind"] if family is not None else None
         r["labels"] = labels
+        r["part"] = part
+
+
+# §14.6: a bucket's bound
+BOUND = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?\Z")
+
+
+def parse_bound(text):
+    if text == "+Inf":
+        return math.inf
+    if not BOUND.match(text):
+        return None
+    bound = float(text)
+    return bound if math.isfinite(bound) else None
+
+
+def histograms(records):
+    """The histogram series of a file's records (§14.6), checked in the order the section gives."""
+    series, order = {}, []
+    for r in records:
+        part = r["part"]
+        if part is None:
+            continue
+        at, labels = r["label_offset"], dict(r["labels"])
+        le = labels.pop("le", None)
+        fail = lambda reason: FormatError(at, "bad_histogram", "histogram: " + reason)
+        if r["type"] != PART_TYPES[part]:
+            raise fail("%s record of type %s" % (part, r["type"]))
+        if part != "bucket" and le is not None:
+            raise fail("%s record with le" % part)
+        key = (r["family"], tuple(sorted(labels.items())))
+        s = series.get(key)
+        if s is None:
+            s = series[key] = {"family": r["family"], "labels": labels, "first": at, "buckets": [], "count": None, "sum": None}
+            order.append(s)
+        if part == "bucket":
+            bound = parse_bound(le) if le is not None else None
+            if bound is None:
+                raise fail("bucket without a le bound")
+            if any(b == bound for b, _ in s["buckets"]):
+                raise fail("bound %s twice" % le)
+            s["buckets"].append((bound, r["value"]))
+        else:
+            if s[part] is not None:
+                raise fail("%s twice" % part)
+            s[part] = r["value"]
+    out = []
+    for s in order:
+        if not any(b == math.inf for b, _ in s["buckets"]) or s["count"] is None or s["sum"] is None:
+            raise FormatError(s["first"], "bad_histogram", "histogram: a series lacks a part")
+        buckets = sorted(s["buckets"], key=lambda b: b[0])
+        out.append({"family": s["family"], "labels": s["labels"],
+                    "bounds": ["Infinity" if b == math.inf else b for b, _ in buckets],
+                    "buckets": [v for _, v in buckets], "count": sum(v for _, v in buckets), "sum": s["sum"]})
+    return out
 
 
 def decode_file(data):
@@ -302,7 +380,10 @@ def decode_file(data):
         families = decode_entries(data, trailer[1])
         metadata = {"records_end": trailer[0], "metadata_start": trailer[1], "families": families}
     add_meanings(records, metadata["families"] if metadata else None)
-    return records, metadata
+    found = histograms(records)
+    for r in records:
+        del r["label_offset"], r["part"]
+    return records, metadata, found
 
 
 def main(argv):
@@ -316,12 +397,12 @@ def main(argv):
         try:
             with open(name, "rb") as fh:
                 data = fh.read()
-            records, metadata = decode_file(data)
+            records, metadata, found = decode_file(data)
             if outcome:
-                files.append({"file": name, "records": records, "metadata": metadata})
+                files.append({"file": name, "records": records, "histograms": found, "metadata": metadata})
                 continue
             meanings = [{key: r.pop(key) for key in ("family", "kind", "labels")} for r in records]
-            files.append({"file": name, "records": records, "meanings": meanings, "metadata": metadata})
+            files.append({"file": name, "records": records, "meanings": meanings, "histograms": found, "metadata": metadata})
         except FormatError as e:
             if outcome:
                 files.append({"file": name, "error": {"offset": e.offset, "kind": e.kind}})

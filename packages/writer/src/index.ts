@@ -10,6 +10,7 @@ export type { FieldDefinition, FieldSpec, FieldAccess, FieldOptions, StringField
 export { Counter } from './fields/counter';
 export { Average, MovingAverage } from './fields/average';
 export { Timer } from './fields/timer';
+export { Histogram } from './fields/histogram';
 
 // File naming
 export { DEFAULT_FILENAME_TEMPLATE, defaultDirectory, expandFilename, resolveStatsPath } from './naming';
@@ -24,8 +25,8 @@ export type { RegistryOptions, RegistryGaugeOptions, GaugeType, GaugeMetric } fr
 export { Family, DEFAULT_MAX_LABEL_SETS } from './fields/family';
 export type { LabelValues } from './fields/family';
 export type { Gauge } from './fields/gauge';
-export { DEFAULT_RESERVE, REFUSED_LABEL } from './model';
-export type { CounterOptions, GaugeOptions, LabelledOptions, GaugeHandle } from './schema';
+export { DEFAULT_RESERVE, REFUSED_LABEL, OBSERVATIONS_REFUSED_LABEL } from './model';
+export type { CounterOptions, GaugeOptions, LabelledOptions, GaugeHandle, HistogramOptions, TimerOptions } from './schema';
 
 // The native binding
 export { hasMmapBinding } from './mmap';

@@ -1,6 +1,6 @@
 // The live stats file as its families see it: the memory their series write to, and the reserve
 // where new series and families are added (SPEC.md §14.5). One per stats object or registry.
-import { appendFamily, appendRecord, TRAILER_SIZE, type FamilyMeta, type RecordLayout, type RecordSpec } from '@mmstats/format';
+import { appendFamily, appendRecords, parseTypeSignature, recordSize, TRAILER_SIZE, type FamilyMeta, type RecordLayout, type RecordSpec } from '@mmstats/format';
 import type { Memory } from './fields/memory';
 
 /** The file's memory and its reserve. Adding to it stores into the mapping: no syscall. */
@@ -38,19 +38,25 @@ export class LiveFile {
   }
 
   /**
-   * Adds a record, keeping the promised bytes free unless `promised` says this record is the one
-   * they were promised to (then `size` of them are released). Undefined when there is no room.
+   * Adds a group of records that readers see all at once (a histogram series: SPEC.md §14.6),
+   * keeping the promised bytes free unless `promised` says these records are the ones they were
+   * promised to (then that many are released). Undefined when there is no room for all of them.
    */
-  addRecord(spec: RecordSpec, promised?: number): RecordLayout | undefined {
+  addRecords(specs: readonly RecordSpec[], promised?: number): RecordLayout[] | undefined {
     if (!this.hasMetadata) return undefined;
     if (promised !== undefined) this.promised -= promised;
-    const record = appendRecord(this.memory.bytes, spec, this.recordCount, this.promised);
-    if (record === undefined) {
+    const records = appendRecords(this.memory.bytes, specs, this.recordCount, this.promised);
+    if (records === undefined) {
       if (promised !== undefined) this.promised += promised;
       return undefined;
     }
-    this.recordCount++;
-    return record;
+    this.recordCount += records.length;
+    return records;
+  }
+
+  /** `addRecords` for one record. */
+  addRecord(spec: RecordSpec, promised?: number): RecordLayout | undefined {
+    return this.addRecords([spec], promised)?.[0];
   }
 
   /**
@@ -60,4 +66,11 @@ export class LiveFile {
   addFamily(meta: FamilyMeta, keepFree = 0): boolean {
     return this.hasMetadata && appendFamily(this.memory.bytes, meta, this.promised + keepFree);
   }
+}
+
+const utf8 = new TextEncoder();
+
+/** Bytes the records of `specs` take in a file (SPEC.md §3). */
+export function recordsSize(specs: readonly RecordSpec[]): number {
+  return specs.reduce((sum, spec) => sum + recordSize(utf8.encode(spec.label).length, spec.signature.length, parseTypeSignature(spec.signature)!.size, spec.buffered), 0);
 }

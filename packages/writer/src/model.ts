@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { EncodeError, layoutRecords, recordSize, type FamilyMeta, type RecordSpec, type StatValue } from '@mmstats/format';
+import { EncodeError, layoutRecords, type FamilyMeta, type RecordSpec, type StatValue } from '@mmstats/format';
 import { FIELDS, fieldHolderMaker, installAccessor, type FieldHolder, type FieldHolderMaker } from './accessors';
 import { decoratedFields, type DeclaredField } from './decorators';
 import { SchemaError } from './errors';
@@ -7,13 +7,13 @@ import { DEFAULT_COPY_INTERVAL_MS } from './copy-mode';
 import { warnIfDefaultDirectoryOnDisk } from './disk-warning';
 import { createMappedFile, removeMappedFile, syncMappedFile, type FileStorage, type MappedFile } from './file';
 import { Counter } from './fields/counter';
-import { Family, overflowLabel } from './fields/family';
+import { Family, overflowSize, seriesDeclaration } from './fields/family';
 import { memoryOver, type Bound } from './fields/memory';
 import { LiveFile } from './live-file';
 import { hasMmapBinding, missingBindingError, pageSize } from './mmap';
 import { resolveStatsPath } from './naming';
 import { threadIdentity } from './identity';
-import type { FieldDefinition, FieldSpec } from './schema';
+import type { FieldDefinition, FieldSpec, PartsContext } from './schema';
 import { field } from './field';
 
 /** Options of a stats object. */
@@ -49,13 +49,17 @@ export interface MmStatsOptions {
   readonly layout?: 'default' | 'original';
   /**
    * Bytes kept free in the file for series of labelled fields added while it is live (SPEC.md
-   * §14.5). Defaults to 64 KiB when the class has a labelled field, else 0.
+   * §14.5). Defaults to 64 KiB when the class has a labelled field, plus room for 15 series of
+   * each labelled histogram, else 0.
    */
   readonly reserve?: number;
 }
 
 /** Default of `MmStatsOptions.reserve` for files with labelled families. */
 export const DEFAULT_RESERVE = 64 * 1024;
+
+/** Series of each labelled histogram (besides its overflow series) the default reserve makes room for. */
+export const HISTOGRAM_SERIES_RESERVED = 15;
 
 /** Options of `flush()`. */
 export interface FlushOptions {
@@ -78,6 +82,8 @@ interface State {
   readonly live: LiveFile;
   /** The counter of refused label sets, in files with labelled families or added to at run time. */
   readonly refused: Counter | undefined;
+  /** What fields built over several records need: the counter of refused observations. */
+  readonly context: PartsContext;
   readonly prefix: string;
   /** Field objects added at run time (a registry's metrics), rebound with the others by `remove()`. */
   readonly extra: Bound[];
@@ -169,6 +175,7 @@ export function markDynamic(cls: Function): void {
 export interface LiveParts {
   readonly live: LiveFile;
   readonly refused: Counter | undefined;
+  readonly context: PartsContext;
   readonly prefix: string;
   /** Keeps `object` for `remove()` to rebind. */
   adopt(object: Bound): void;
@@ -182,9 +189,10 @@ export function livePartsOf(stats: BaseMmStats): LiveParts {
   return {
     live: state.live,
     refused: state.refused,
+    context: state.context,
     prefix: state.prefix,
     adopt: (object) => state.extra.push(object),
-    declared: new Set(schemaOf(stats.constructor).map((f) => state.prefix + f.label).concat(state.prefix + REFUSED_LABEL)),
+    declared: new Set(schemaOf(stats.constructor).map((f) => state.prefix + f.label).concat(state.prefix + REFUSED_LABEL, state.prefix + OBSERVATIONS_REFUSED_LABEL)),
   };
 }
 
@@ -210,15 +218,19 @@ function chooseStorage(options: MmStatsOptions): FileStorage {
 export const REFUSED_LABEL = 'sys.label_sets_refused';
 const REFUSED_HELP = 'Label sets given to the overflow series of their family: too many series, a label too long, or no room left in the file';
 
-const utf8 = new TextEncoder();
+/** Label of the counter of values histograms of a file refused: NaNs (SPEC.md §14.6). */
+export const OBSERVATIONS_REFUSED_LABEL = 'sys.observations_refused';
+const OBSERVATIONS_REFUSED_HELP = 'Values given to the histograms of this file that were not observed: NaNs';
 
-function utf8Length(text: string): number {
-  return utf8.encode(text).length;
+/** The metadata entries of field `spec` whose family name (prefix included) is `name`: its own, and those of its parts. */
+export function familyMetas(name: string, spec: FieldSpec): FamilyMeta[] {
+  return [{ name, ...spec.meta, ...(spec.labels && { labels: spec.labels }) }, ...(spec.parts?.families(name) ?? [])];
 }
 
-/** The metadata entry of field `spec` whose family name (prefix included) is `name`. */
-function familyMeta(name: string, spec: FieldSpec): FamilyMeta {
-  return { name, ...spec.meta, ...(spec.labels && { labels: spec.labels }) };
+/** The records of unlabelled field `spec` named `name` in a file of `layout`. */
+function fieldRecords(name: string, spec: FieldSpec, layout: 'default' | 'original', value: () => StatValue | undefined): RecordSpec[] {
+  if (spec.parts) return spec.parts.records(name, [], [], layout);
+  return [{ label: name, signature: spec.signature, buffered: spec.buffered, initial: value() }];
 }
 
 /** The layout option, checked against the class: the original layout has no room for labelled fields. */
@@ -267,29 +279,37 @@ export class BaseMmStats {
     const layout = checkLayoutOptions(cls, schema, options);
     const recordFields = schema.filter((f) => f.spec.labels === undefined);
     const familyFields = schema.filter((f) => f.spec.labels !== undefined);
-    const specs: RecordSpec[] = recordFields.map((f) => ({
-      label: prefix + f.label,
-      signature: f.spec.signature,
-      buffered: f.spec.buffered,
-      initial: f.spec.access === 'static' ? staticValue(cls, f) : undefined,
-    }));
-    const metadata: FamilyMeta[] = schema.map((f) => familyMeta(prefix + f.label, f.spec));
+    // Each unlabelled field's records, in schema order: one, or several (histograms, timers).
+    const fieldSpecs = recordFields.map((f) => fieldRecords(prefix + f.label, f.spec, layout, () => (f.spec.access === 'static' ? staticValue(cls, f) : undefined)));
+    const specs: RecordSpec[] = fieldSpecs.flat();
+    const metadata: FamilyMeta[] = schema.flatMap((f) => familyMetas(prefix + f.label, f.spec));
     const refusedLabel = prefix + REFUSED_LABEL;
-    // Registries add families later: their files get the counter and the reserve from the start.
+    const observationsRefusedLabel = prefix + OBSERVATIONS_REFUSED_LABEL;
+    // Registries add families later: their files get the counters and the reserve from the start.
     const dynamic = dynamicClasses.has(cls) || familyFields.length > 0;
     if (dynamic) {
       specs.push({ label: refusedLabel, signature: 'Q', buffered: true });
       metadata.push({ name: refusedLabel, kind: 'counter', help: REFUSED_HELP });
     }
+    const observes = dynamicClasses.has(cls) || schema.some((f) => f.spec.parts?.observes);
+    if (observes) {
+      specs.push({ label: observationsRefusedLabel, signature: 'Q', buffered: true });
+      if (layout !== 'original') metadata.push({ name: observationsRefusedLabel, kind: 'counter', help: OBSERVATIONS_REFUSED_HELP });
+    }
     // Room for every family's overflow series is set aside up front: it must always fit.
-    const overflowSizes = familyFields.map((f) => recordSize(utf8Length(overflowLabel(prefix + f.label)), f.spec.signature.length, 8, true));
+    // Filled in once the file is mapped; the fields read it only when they are built.
+    const context: { observationsRefused: Counter | undefined } = { observationsRefused: undefined };
+    const declarations = familyFields.map((f) => seriesDeclaration(prefix + f.label, f.spec, context));
+    const overflowSizes = declarations.map((declaration) => overflowSize(declaration));
     let plan;
     try {
       if (layout === 'original') {
         plan = layoutRecords(specs, { pageSize: pageSize() });
       } else {
         for (const family of metadata) if (family.name.includes('{')) throw new EncodeError(`label ${JSON.stringify(family.name)}: { is kept for the labels of series (SPEC.md §14.4)`);
-        const reserve = (options.reserve ?? (dynamic ? DEFAULT_RESERVE : 0)) + overflowSizes.reduce((a, b) => a + b, 0);
+        // A histogram series takes hundreds of records: by default, room for 15 of each labelled one too.
+        const histogramRoom = familyFields.reduce((sum, f, i) => sum + (f.spec.parts ? HISTOGRAM_SERIES_RESERVED * overflowSizes[i] : 0), 0);
+        const reserve = (options.reserve ?? (dynamic ? DEFAULT_RESERVE + histogramRoom : 0)) + overflowSizes.reduce((a, b) => a + b, 0);
         plan = layoutRecords(specs, { pageSize: pageSize(), metadata, reserve });
       }
     } catch (error) {
@@ -304,22 +324,22 @@ export class BaseMmStats {
     const byLabel = new Map(plan.records.map((record) => [record.label, record]));
     const refusedRecord = byLabel.get(refusedLabel);
     const refused = dynamic && refusedRecord ? new Counter(memory, refusedRecord) : undefined;
-    let familyIndex = 0;
+    const observationsRefusedRecord = byLabel.get(observationsRefusedLabel);
+    context.observationsRefused = observes && observationsRefusedRecord ? new Counter(memory, observationsRefusedRecord) : undefined;
+    let recordField = 0;
+    let familyField = 0;
     const fields = schema.map((f) => {
-      if (f.spec.labels === undefined) return f.spec.create(memory, byLabel.get(prefix + f.label)!);
-      const overflowSize = overflowSizes[familyIndex++];
-      const declaration = {
-        name: prefix + f.label,
-        keys: f.spec.labels,
-        signature: f.spec.signature,
-        makeChild: f.spec.createSeries!,
-        maxLabelSets: f.spec.maxLabelSets!,
-      };
-      return new Family(declaration, live, refused, live.promise(overflowSize) ? overflowSize : 0);
+      if (f.spec.labels === undefined) {
+        const records = fieldSpecs[recordField++].map((spec) => byLabel.get(spec.label)!);
+        return f.spec.parts ? f.spec.parts.create(memory, records, context) : f.spec.create(memory, records[0]);
+      }
+      const index = familyField++;
+      return new Family(declarations[index], live, refused, live.promise(overflowSizes[index]) ? overflowSizes[index] : 0);
     });
     this[FIELDS] = holderMakerOf(cls, fields.length)(fields);
     // The name used: another one when `path` was held by a live writer (see createMappedFile).
-    this[STATE] = { file, path: file.path, size: plan.fileSize, fields: refused ? [...fields, refused] : fields, live, refused, prefix, extra: [] };
+    const counters = [refused, context.observationsRefused].filter((counter) => counter !== undefined);
+    this[STATE] = { file, path: file.path, size: plan.fileSize, fields: [...fields, ...counters], live, refused, context, prefix, extra: [] };
   }
 
   /** Absolute path of the stats file. */

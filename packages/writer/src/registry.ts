@@ -3,15 +3,17 @@
 // is a stats object with the process fields; each metric adds its family (and, unlabelled, its
 // record) to the live file (SPEC.md §14.5). Creating a metric may do work; writing to it is the
 // same hot path as a class field.
-import { encodeFile, MAX_APPENDED_LABEL_BYTES, recordSize, type FamilyMeta, type RecordLayout, type RecordSpec } from '@mmstats/format';
+import { encodeFile, MAX_APPENDED_LABEL_BYTES, type RecordLayout, type RecordSpec } from '@mmstats/format';
 import { SchemaError } from './errors';
 import { field } from './field';
 import { Counter } from './fields/counter';
-import { Family, overflowLabel } from './fields/family';
+import { Family, overflowSize, seriesDeclaration } from './fields/family';
 import type { Gauge } from './fields/gauge';
+import type { Histogram } from './fields/histogram';
 import { memoryOver, type Bound, type Memory } from './fields/memory';
-import { livePartsOf, markDynamic, MmStats, type LiveParts, type MmStatsOptions } from './model';
-import { gaugeClassOf, type CounterOptions, type FieldSpec, type GaugeOptions, type LabelledOptions } from './schema';
+import { recordsSize } from './live-file';
+import { familyMetas, livePartsOf, markDynamic, MmStats, type LiveParts, type MmStatsOptions } from './model';
+import { gaugeClassOf, type CounterOptions, type FieldSpec, type GaugeOptions, type HistogramOptions, type LabelledOptions } from './schema';
 
 /** Options of a registry: those of a stats object, but always the default layout (it needs the metadata block). */
 export type RegistryOptions = Omit<MmStatsOptions, 'layout'>;
@@ -81,6 +83,16 @@ export class Registry {
     return this.metric(name, `gauge:${type}`, options, spec, gaugeClassOf(spec.signature));
   }
 
+  /**
+   * A histogram (`observe(v)`, `startTimer()`), or with `labels` a family of them. Explicit
+   * `buckets` (prom-client's default works as it is), or log-scale buckets over `min`…`max`.
+   */
+  histogram(name: string, options?: HistogramOptions & { readonly labels?: undefined }): Histogram;
+  histogram<Key extends string>(name: string, options: HistogramOptions & LabelledOptions<Key>): Family<Histogram, Key>;
+  histogram(name: string, options: HistogramOptions = {}): Histogram | Family<Histogram> {
+    return this.metric(name, 'histogram', options, (field.histogram as (options: HistogramOptions) => { spec: FieldSpec })(options).spec);
+  }
+
   /** Absolute path of the file. */
   get filename(): string {
     return this.stats.filename;
@@ -117,38 +129,38 @@ export class Registry {
       return existing.metric as M;
     }
     if (this.parts.declared.has(label)) throw new SchemaError(`metric ${JSON.stringify(label)}: the registry's own field uses that name`);
-    const makeChild = (gaugeClass ? (memory: Memory, record: RecordLayout) => new gaugeClass(memory, record) : spec.create) as (memory: Memory, record: RecordLayout) => Bound;
-    const metric = spec.labels === undefined ? this.single(label, spec, makeChild) : this.family(label, spec, makeChild);
+    const makeOne = gaugeClass ? (memory: Memory, record: RecordLayout) => new gaugeClass(memory, record) : spec.create;
+    const metric = spec.labels === undefined ? this.single(label, spec, makeOne) : this.family(label, spec, makeOne);
     this.metrics.set(label, { kind, options: shown, metric });
     this.parts.adopt(metric);
     return metric as M;
   }
 
-  private meta(label: string, spec: FieldSpec): FamilyMeta {
-    return { name: label, ...spec.meta, ...(spec.labels && { labels: spec.labels }) };
-  }
-
-  private single(label: string, spec: FieldSpec, makeChild: (memory: Memory, record: RecordLayout) => Bound): Bound {
+  private single(label: string, spec: FieldSpec, makeOne: (memory: Memory, record: RecordLayout) => Bound): Bound {
     const live = this.parts.live;
-    const recordSpec: RecordSpec = { label, signature: spec.signature, buffered: true };
-    // The record must fit after the entry: the entry is added only with room for it left over.
-    const size = recordSize(utf8.encode(label).length, spec.signature.length, 8, true);
-    if (live.addFamily(this.meta(label, spec), size + 2)) {
-      const record = live.addRecord(recordSpec);
-      if (record) return makeChild(live.memory, record);
+    const specs: RecordSpec[] = spec.parts ? spec.parts.records(label, [], [], 'default') : [{ label, signature: spec.signature, buffered: true }];
+    const long = specs.find((record) => utf8.encode(record.label).length > MAX_APPENDED_LABEL_BYTES);
+    if (long) throw new SchemaError(`metric ${JSON.stringify(label)}: its record ${JSON.stringify(long.label)} is longer than the ${MAX_APPENDED_LABEL_BYTES} bytes a record added at run time may have`);
+    const make = (memory: Memory, records: readonly RecordLayout[]) => (spec.parts ? spec.parts.create(memory, records, this.parts.context) : makeOne(memory, records[0]));
+    // The records must fit after the entries: the entries are added only with room for them left over.
+    const metas = familyMetas(label, spec);
+    const size = recordsSize(specs);
+    if (metas.every((meta, i) => live.addFamily(meta, i === metas.length - 1 ? size + 2 : 0))) {
+      const records = live.addRecords(specs);
+      if (records) return make(live.memory, records);
     }
     this.noRoom(label);
-    const { bytes, plan } = encodeFile([recordSpec]);
-    return makeChild(memoryOver(bytes), plan.records[0]);
+    const { bytes, plan } = encodeFile(specs);
+    return make(memoryOver(bytes), plan.records);
   }
 
-  private family(label: string, spec: FieldSpec, makeChild: (memory: Memory, record: RecordLayout) => Bound): Bound {
+  private family(label: string, spec: FieldSpec, makeOne: (memory: Memory, record: RecordLayout) => Bound): Bound {
     const live = this.parts.live;
-    const overflowSize = recordSize(utf8.encode(overflowLabel(label)).length, spec.signature.length, 8, true);
-    const added = live.addFamily(this.meta(label, spec));
+    const declaration = seriesDeclaration(label, spec, this.parts.context, makeOne);
+    const overflow = overflowSize(declaration);
+    const added = familyMetas(label, spec).every((meta) => live.addFamily(meta));
     if (!added) this.noRoom(label);
-    const declaration = { name: label, keys: spec.labels!, signature: spec.signature, makeChild, maxLabelSets: added ? spec.maxLabelSets! : 0 };
-    return new Family(declaration, live, this.parts.refused, added && live.promise(overflowSize) ? overflowSize : 0);
+    return new Family({ ...declaration, maxLabelSets: added ? spec.maxLabelSets! : 0 }, live, this.parts.refused, added && live.promise(overflow) ? overflow : 0);
   }
 
   private noRoom(label: string): void {

@@ -2,7 +2,12 @@
 // a plain-JS `static fields` map and as a standard accessor decorator in TypeScript.
 import {
   AGGREGATES,
+  DEFAULT_LOG_RANGE,
   DEFAULT_STRING_SIZE,
+  boundsProblem,
+  histogramRecordSpecs,
+  logRangeProblem,
+  logScaleBounds,
   labelNameProblem,
   MAX_LABEL_BYTES,
   MAX_STRING_SIZE,
@@ -10,8 +15,10 @@ import {
   stringSignature,
   unitProblem,
   type Aggregate,
+  type FamilyMeta,
   type MetricKind,
   type RecordLayout,
+  type RecordSpec,
   type StatValue,
 } from '@mmstats/format';
 import { SchemaError } from './errors';
@@ -22,6 +29,7 @@ import { Counter } from './fields/counter';
 import { DEFAULT_MAX_LABEL_SETS, type Family } from './fields/family';
 import { DoubleGauge, FloatGauge, Int16Gauge, Int32Gauge, UInt64Gauge, type Gauge, type GaugeClass } from './fields/gauge';
 import type { Bound, FieldFactory, Memory } from './fields/memory';
+import { bucketScheme, Histogram, type BucketScheme } from './fields/histogram';
 import { Timer } from './fields/timer';
 
 /** How a field shows on a stats object. */
@@ -54,6 +62,29 @@ export interface FieldSpec<A extends FieldAccess = FieldAccess> {
   readonly maxLabelSets?: number;
   /** Builds one series of a labelled field, bound to its record. */
   readonly createSeries?: FieldFactory;
+  /** Fields stored in more than one record (histograms, timers): their records and how to build them. */
+  readonly parts?: FieldParts;
+}
+
+/** What a field built over its records may need of its file. */
+export interface PartsContext {
+  /** The file's `sys.observations_refused` counter, where NaNs given to histograms are counted. */
+  readonly observationsRefused: Counter | undefined;
+}
+
+/** The records of a field stored in more than one record, and how its object is built over them. */
+export interface FieldParts {
+  /**
+   * The records of the series of the field named `name` whose labels `keys` have `values` (none for
+   * an unlabelled field), in file order, for a file of `layout`.
+   */
+  records(name: string, keys: readonly string[], values: readonly string[], layout: 'default' | 'original'): RecordSpec[];
+  /** Families the field describes besides its own entry (a timer's latest duration, its histogram). */
+  families(name: string): FamilyMeta[];
+  /** Builds the field object, or one series, over its records (in the order of `records`). */
+  create(memory: Memory, records: readonly RecordLayout[], context: PartsContext): Bound;
+  /** Whether the field observes values into histograms: its file then counts the refused ones. */
+  readonly observes: boolean;
 }
 
 /** The meaning of a field: its metric kind, and the help, unit and aggregate options. */
@@ -114,6 +145,34 @@ export interface StringFieldOptions extends FieldOptions {
    * two strings, for twice the bytes. Defaults to false, the original's layout (SPEC.md §7.3).
    */
   readonly buffered?: boolean;
+}
+
+/** Options of `field.histogram` and of a timer's histogram. */
+export interface HistogramOptions extends FieldOptions {
+  /**
+   * Explicit bucket bounds, increasing (prom-client's `[0.005, 0.01, …, 10]` works as it is). When
+   * absent, log-scale buckets over `min`…`max`, each at most 4.6 % wide (SPEC.md §14.6).
+   */
+  readonly buckets?: readonly number[];
+  /** Start of the log scale: values up to it land in the first (underflow) bucket. Defaults to 0.001. */
+  readonly min?: number;
+  /** End of the log scale: values above it land in the `+Inf` (overflow) bucket. Defaults to 100. */
+  readonly max?: number;
+  readonly labels?: readonly string[];
+  readonly maxLabelSets?: number;
+}
+
+/** Options of `field.timer`. */
+export interface TimerOptions extends FieldOptions {
+  /** How many of the latest durations `value`, the moving mean, covers. Defaults to 100. */
+  readonly size?: number;
+  /** How readers combine the mean across processes. Defaults to `mean`. */
+  readonly aggregate?: Aggregate;
+  /**
+   * Also observe every duration into a histogram named `<label>.histogram` (seconds): `true` for
+   * the log-scale default, or its bucket options.
+   */
+  readonly histogram?: boolean | Pick<HistogramOptions, 'buckets' | 'min' | 'max' | 'help'>;
 }
 
 /** Options of `field.movingAverage`. */
@@ -225,6 +284,30 @@ function checkLabels(kind: string, options: { labels?: unknown; maxLabelSets?: u
   return { labels: Object.freeze([...labels] as string[]), maxLabelSets };
 }
 
+/** The bounds and bucket scheme of a histogram's options: explicit `buckets`, or the log scale over `min`…`max`. */
+function checkBuckets(kind: string, options: Pick<HistogramOptions, 'buckets' | 'min' | 'max'>): { bounds: number[]; scheme: BucketScheme } {
+  if (options.buckets !== undefined) {
+    if (options.min !== undefined || options.max !== undefined) throw new SchemaError(`field.${kind}(): give either buckets or min/max (the log scale), not both`);
+    const problem = boundsProblem(options.buckets);
+    if (problem) throw new SchemaError(`field.${kind}(): ${problem}`);
+    const bounds = options.buckets.filter((bound) => bound !== Infinity);
+    return { bounds, scheme: bucketScheme(bounds) };
+  }
+  const min = options.min ?? DEFAULT_LOG_RANGE[0];
+  const max = options.max ?? DEFAULT_LOG_RANGE[1];
+  const problem = logRangeProblem(min, max);
+  if (problem) throw new SchemaError(`field.${kind}(): ${problem}`);
+  const bounds = logScaleBounds(min, max);
+  return { bounds, scheme: bucketScheme(bounds) };
+}
+
+/** The `create` of a field built from its parts only: never called. */
+function unsupported(kind: string): FieldFactory {
+  return () => {
+    throw new SchemaError(`field.${kind}() is built over its records (FieldSpec.parts)`);
+  };
+}
+
 function checkStaticValue(kind: string, options: StaticFieldOptions<unknown> | undefined): StatValue | (() => StatValue) {
   const value = options?.value;
   if (value === undefined || value === null) {
@@ -322,6 +405,30 @@ export function makeFieldFactories(define: DefinitionMaker) {
   const object = <V>(kind: string, metricKind: MetricKind, create: FieldFactory, options?: GaugeOptions) =>
     define<V, 'object'>({ kind, label: checkLabel(kind, options), signature: 'd', buffered: true, access: 'object', create, meta: checkMeta(kind, metricKind, options) });
 
+  function histogram(options?: HistogramOptions & { readonly labels?: undefined }): FieldDefinition<Histogram, 'object'>;
+  function histogram<Key extends string>(options: HistogramOptions & LabelledOptions<Key>): FieldDefinition<Family<Histogram, Key>, 'object'>;
+  function histogram(options?: HistogramOptions): FieldDefinition<any, 'object'> {
+    const labelled = checkLabels('histogram', options);
+    const { bounds, scheme } = checkBuckets('histogram', options ?? {});
+    const parts: FieldParts = {
+      records: (name, keys, values) => histogramRecordSpecs(name, bounds, keys, values),
+      families: () => [],
+      create: (memory, records, context) => new Histogram(memory, records, scheme, context.observationsRefused),
+      observes: true,
+    };
+    return define<unknown, 'object'>({
+      kind: 'histogram',
+      label: checkLabel('histogram', options),
+      signature: 'Q',
+      buffered: true,
+      access: 'object',
+      create: unsupported('histogram'),
+      meta: checkMeta('histogram', 'histogram', options),
+      parts,
+      ...labelled,
+    });
+  }
+
   function counter(options?: CounterOptions & { readonly labels?: undefined }): FieldDefinition<Counter, 'object'>;
   function counter<Key extends string>(options: CounterOptions & LabelledOptions<Key>): FieldDefinition<Family<Counter, Key>, 'object'>;
   function counter(options?: CounterOptions): FieldDefinition<any, 'object'> {
@@ -387,7 +494,40 @@ export function makeFieldFactories(define: DefinitionMaker) {
       const size = checkSize('movingAverage', options?.size, 100, 1 << 24);
       return object<MovingAverage>('movingAverage', 'moving_average', (memory, record) => new MovingAverage(memory, record, size), options);
     },
-    /** The duration of the last `start()`/`stop()` or `time(fn)`, in seconds (`d`). */
-    timer: (options?: GaugeOptions) => object<Timer>('timer', 'timer', (memory, record) => new Timer(memory, record), options),
+    /**
+     * Durations in seconds, as the original TimerField: `value` is the mean of the last `size`
+     * (default 100), `last` the latest; `start()`/`stop()` and `time(fn)`. Records `label` (the
+     * mean, `d`) and `label.last` (`d`; not with layout 'original', whose files hold only the mean);
+     * with `histogram`, also the histogram `label.histogram`.
+     */
+    timer: (options?: TimerOptions) => {
+      const size = checkSize('timer', options?.size, 100, 1 << 24);
+      const meta = checkMeta('timer', 'timer', options);
+      const histogram = options?.histogram;
+      if (histogram !== undefined && typeof histogram !== 'boolean' && (histogram === null || typeof histogram !== 'object')) {
+        throw new SchemaError(`field.timer(): histogram must be true, false or the histogram's options, got ${String(histogram)}`);
+      }
+      const buckets = histogram ? checkBuckets('timer', histogram === true ? {} : histogram) : undefined;
+      const histogramHelp = histogram && histogram !== true ? checkText('timer', 'histogram help', histogram.help, MAX_HELP_BYTES) : undefined;
+      const parts: FieldParts = {
+        records: (name, _keys, _values, layout) => [
+          { label: name, signature: 'd', buffered: true },
+          ...(layout === 'original' ? [] : [{ label: `${name}.last`, signature: 'd', buffered: true }]),
+          ...(buckets ? histogramRecordSpecs(`${name}.histogram`, buckets.bounds) : []),
+        ],
+        families: (name) => [
+          { name: `${name}.last`, kind: 'timer', help: `Latest duration${meta.help ? `: ${meta.help}` : ''}`, unit: meta.unit ?? 'seconds' },
+          ...(buckets ? [{ name: `${name}.histogram`, kind: 'histogram' as const, unit: meta.unit ?? 'seconds', help: histogramHelp ?? `Durations${meta.help ? `: ${meta.help}` : ''}` }] : []),
+        ],
+        create: (memory, records, context) => {
+          const last = records[1]?.label === `${records[0].label}.last` ? records[1] : undefined;
+          const histogramRecords = buckets ? records.slice(last ? 2 : 1) : undefined;
+          return new Timer(memory, records[0], size, last, histogramRecords && new Histogram(memory, histogramRecords, buckets!.scheme, context.observationsRefused));
+        },
+        observes: buckets !== undefined,
+      };
+      return define<Timer, 'object'>({ kind: 'timer', label: checkLabel('timer', options), signature: 'd', buffered: true, access: 'object', create: unsupported('timer'), meta, parts });
+    },
+    histogram,
   };
 }

@@ -32,6 +32,19 @@ function judge(rows, medianRatio, median) {
     const r = medianRatio(rows, promRoute, name);
     add(`${name} ≥ 10× faster than prom-client's labelled inc()`, `${times(r)} faster`, r >= 10);
   }
+  // Issue 11: observe() at least 10× faster than prom-client's Histogram.observe, unlabelled and labelled.
+  const HISTOGRAM_BASELINES = [
+    ['histogram.observe(x), explicit buckets', 'prom-client Histogram.observe(x)'],
+    ['histogram.observe(x), log scale', 'prom-client Histogram.observe(x)'],
+    ['labelled histogram observe(x), series kept, explicit buckets', 'prom-client Histogram.observe({ route, status }, x)'],
+    ['labels({ route, status }).observe(x), explicit buckets', 'prom-client Histogram.observe({ route, status }, x)'],
+    ['labels({ route, status }).observe(x), log scale', 'prom-client Histogram.observe({ route, status }, x)'],
+  ];
+  for (const [name, prom] of HISTOGRAM_BASELINES) {
+    if (!has(name, prom)) continue;
+    const r = medianRatio(rows, prom, name);
+    add(`${name} ≥ 10× faster than ${prom}`, `${times(r)} faster`, r >= 10);
+  }
   for (const name of [...STORE_FIELDS, ...METHOD_FIELDS, 'timer.time(fn)']) {
     if (!has(name)) continue;
     const baseline = rows.get(name).baseline;

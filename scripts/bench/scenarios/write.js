@@ -39,6 +39,21 @@ class Labelled extends BaseMmStats {
   };
 }
 const labelled = new Labelled({ path: scratchDirectory('write'), filename: 'write-labelled.mmstats' });
+
+// Histograms: four of each kind, prom-client's default buckets or the log scale, plain and labelled.
+const PROM_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+class Histograms extends BaseMmStats {
+  static fields = {};
+}
+for (let k = 0; k < 4; k++) {
+  Object.assign(Histograms.fields, {
+    [`e${k}`]: field.histogram({ buckets: PROM_BUCKETS }),
+    [`g${k}`]: field.histogram(),
+    [`le${k}`]: field.histogram({ buckets: PROM_BUCKETS, labels: ['route', 'status'] }),
+    [`lg${k}`]: field.histogram({ labels: ['route', 'status'] }),
+  });
+}
+const histograms = new Histograms({ path: scratchDirectory('write'), filename: 'write-histograms.mmstats', reserve: 1 << 20 });
 // A second object of the same class: the "not a constant" cases alternate between the two, as
 // code does that receives its stats object as an argument, so the optimiser cannot fold the
 // object's fields into the loop as it can for a module-level constant like `stats`.
@@ -53,11 +68,16 @@ const promCounters = [0, 1, 2, 3].map((k) => new promClient.Counter({ name: `c${
 const promLabelled = [0, 1, 2, 3].map((k) => new promClient.Counter({ name: `l${k}`, help: 'l', labelNames: ['status'], registers: [registry] }));
 const promRoutes = [0, 1, 2, 3].map((k) => new promClient.Counter({ name: `r${k}`, help: 'r', labelNames: ['route', 'status'], registers: [registry] }));
 const promGauges = [0, 1, 2, 3].map((k) => new promClient.Gauge({ name: `g${k}`, help: 'g', registers: [registry] }));
+const promHistograms = [0, 1, 2, 3].map((k) => new promClient.Histogram({ name: `h${k}`, help: 'h', buckets: PROM_BUCKETS, registers: [registry] }));
+const promLabelledHistograms = [0, 1, 2, 3].map((k) => new promClient.Histogram({ name: `hl${k}`, help: 'hl', buckets: PROM_BUCKETS, labelNames: ['route', 'status'], registers: [registry] }));
+// Latencies from 1 ms to 10 s, log-uniform: every bucket of both schemes gets its share.
+const LATENCIES = new Float64Array(1024).map((_, i) => 0.001 * Math.pow(10, (4 * ((i * 389) % 1024)) / 1024));
 
 const work = () => 1;
 // Paths a server might store in a string field: ASCII, of varying length.
 const PATHS = ['/', '/api/v1/users', '/static/app.js', '/health'];
 for (const family of [labelled.r0, labelled.r1, labelled.r2, labelled.r3]) for (const route of PATHS) family.labels({ route, status: '2xx' });
+for (let k = 0; k < 4; k++) for (const route of PATHS) for (const family of [histograms[`le${k}`], histograms[`lg${k}`]]) family.labels({ route, status: '2xx' });
 
 const cases = [
   // The raw baselines rotate over four slots by index: with four constant indices the optimiser
@@ -82,6 +102,13 @@ const cases = [
   ['movingAverage.add(x)', 'raw Float64Array increment', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { const v = i + 0.5; s.m0.add(v); s.m1.add(v); s.m2.add(v); s.m3.add(v); } }],
   ['raw timing (2× performance.now())', null, (n) => { const a = rawF64; for (let i = 0; i < n; i += 4) { for (let k = 0; k < 4; k++) { const t = performance.now(); work(); a[k] = (performance.now() - t) / 1000; } } }],
   ['timer.time(fn)', 'raw timing (2× performance.now())', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { s.t0.time(work); s.t1.time(work); s.t2.time(work); s.t3.time(work); } }],
+  ['histogram.observe(x), explicit buckets', 'raw Float64Array increment', (n) => { const h = histograms, v = LATENCIES; for (let i = 0; i < n; i += 4) { const x = v[(i >> 2) & 1023]; h.e0.observe(x); h.e1.observe(x); h.e2.observe(x); h.e3.observe(x); } }],
+  ['histogram.observe(x), log scale', 'raw Float64Array increment', (n) => { const h = histograms, v = LATENCIES; for (let i = 0; i < n; i += 4) { const x = v[(i >> 2) & 1023]; h.g0.observe(x); h.g1.observe(x); h.g2.observe(x); h.g3.observe(x); } }],
+  ['labelled histogram observe(x), series kept, explicit buckets', 'raw Float64Array increment', (n) => { const h = histograms, v = LATENCIES; const s0 = h.le0.labels({ route: '/', status: '2xx' }), s1 = h.le1.labels({ route: '/', status: '2xx' }), s2 = h.le2.labels({ route: '/', status: '2xx' }), s3 = h.le3.labels({ route: '/', status: '2xx' }); for (let i = 0; i < n; i += 4) { const x = v[(i >> 2) & 1023]; s0.observe(x); s1.observe(x); s2.observe(x); s3.observe(x); } }],
+  ['labels({ route, status }).observe(x), explicit buckets', 'raw Float64Array increment', (n) => { const h = histograms, v = LATENCIES, p = PATHS; for (let i = 0; i < n; i += 4) { const x = v[(i >> 2) & 1023], route = p[(i >> 2) & 3]; h.le0.labels({ route, status: '2xx' }).observe(x); h.le1.labels({ route, status: '2xx' }).observe(x); h.le2.labels({ route, status: '2xx' }).observe(x); h.le3.labels({ route, status: '2xx' }).observe(x); } }],
+  ['labels({ route, status }).observe(x), log scale', 'raw Float64Array increment', (n) => { const h = histograms, v = LATENCIES, p = PATHS; for (let i = 0; i < n; i += 4) { const x = v[(i >> 2) & 1023], route = p[(i >> 2) & 3]; h.lg0.labels({ route, status: '2xx' }).observe(x); h.lg1.labels({ route, status: '2xx' }).observe(x); h.lg2.labels({ route, status: '2xx' }).observe(x); h.lg3.labels({ route, status: '2xx' }).observe(x); } }],
+  ['prom-client Histogram.observe(x)', 'raw Float64Array increment', (n) => { const [h0, h1, h2, h3] = promHistograms, v = LATENCIES; for (let i = 0; i < n; i += 4) { const x = v[(i >> 2) & 1023]; h0.observe(x); h1.observe(x); h2.observe(x); h3.observe(x); } }],
+  ['prom-client Histogram.observe({ route, status }, x)', 'raw Float64Array increment', (n) => { const [h0, h1, h2, h3] = promLabelledHistograms, v = LATENCIES, p = PATHS; for (let i = 0; i < n; i += 4) { const x = v[(i >> 2) & 1023], route = p[(i >> 2) & 3]; h0.observe({ route, status: '2xx' }, x); h1.observe({ route, status: '2xx' }, x); h2.observe({ route, status: '2xx' }, x); h3.observe({ route, status: '2xx' }, x); } }],
   ['prom-client Counter.inc()', 'raw Float64Array increment', (n) => { const [c0, c1, c2, c3] = promCounters; for (let i = 0; i < n; i += 4) { c0.inc(); c1.inc(); c2.inc(); c3.inc(); } }],
   ["prom-client Counter.inc({ status: '2xx' })", 'raw Float64Array increment', (n) => { const [c0, c1, c2, c3] = promLabelled; for (let i = 0; i < n; i += 4) { c0.inc({ status: '2xx' }); c1.inc({ status: '2xx' }); c2.inc({ status: '2xx' }); c3.inc({ status: '2xx' }); } }],
   ["prom-client Counter.inc({ route, status })", 'raw Float64Array increment', (n) => { const [c0, c1, c2, c3] = promRoutes, p = PATHS; for (let i = 0; i < n; i += 4) { const route = p[(i >> 2) & 3]; c0.inc({ route, status: '2xx' }); c1.inc({ route, status: '2xx' }); c2.inc({ route, status: '2xx' }); c3.inc({ route, status: '2xx' }); } }],
@@ -91,7 +118,7 @@ const cases = [
 
 // Timers, strings and prom-client's labelled counter are 10–50× slower per call: fewer operations
 // keep every case near the same wall time.
-const slow = new Set(['raw timing (2× performance.now())', 'timer.time(fn)', "prom-client Counter.inc({ status: '2xx' })", 'prom-client Counter.inc({ route, status })', 'string = text']);
+const slow = new Set(['raw timing (2× performance.now())', 'timer.time(fn)', "prom-client Counter.inc({ status: '2xx' })", 'prom-client Counter.inc({ route, status })', 'string = text', 'prom-client Histogram.observe(x)', 'prom-client Histogram.observe({ route, status }, x)']);
 // BENCH_WRITE_CASES=regex selects cases (with their baselines) while working on one of them.
 const only = process.env.BENCH_WRITE_CASES ? new RegExp(process.env.BENCH_WRITE_CASES) : null;
 const wanted = new Set();

@@ -68,6 +68,7 @@ export class MovingAverage implements Bound {
   // bit, without the loop (a loop that ran once per lap cost 2.5 ns per add() amortised: V8 left
   // it unoptimised).
   private lap = 0;
+  private incoming = 0.5;
 
   /** @internal Created by the stats object; not constructed by users. */
   constructor(memory: Memory, record: RecordLayout, size: number) {
@@ -82,6 +83,14 @@ export class MovingAverage implements Bound {
    */
   add(value: number): void {
     if (typeof value !== 'number') throw refusedValue(value, this.cell.label, 'a number');
+    // Handed over in a field: add() stays small enough to be inlined wherever it is called, and
+    // push(), which may not be, takes no double argument to box (see resum()).
+    this.incoming = value;
+    this.push();
+  }
+
+  private push(): void {
+    const value = this.incoming;
     const window = this.window;
     this.sum += value - window[this.next];
     this.lap += value;
@@ -93,7 +102,7 @@ export class MovingAverage implements Bound {
       this.sum = this.lap;
       this.lap = 0;
     }
-    // The loop lives in its own method so that add() stays small enough for V8 to inline (a call
+    // The loop lives in its own method so that push() stays small enough for V8 to inline (a call
     // that is not inlined boxes its double argument into a new heap number), and that method
     // stores the sum rather than returning it, for the same reason.
     if (!Number.isFinite(this.sum)) this.resum();

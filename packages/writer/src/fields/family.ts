@@ -1,9 +1,12 @@
 // Labelled families: `stats.requests.labels({ route: '/a', status: '2xx' })` returns the series of
 // that label set, adding its record to the live file the first time (SPEC.md §14.5).
 import { EncodeError, MAX_APPENDED_LABEL_BYTES, OVERFLOW_LABELS, encodeFile, seriesLabel, type RecordLayout, type RecordSpec } from '@mmstats/format';
+import { SchemaError } from '../errors';
+import { recordsSize } from '../live-file';
 import type { LiveFile } from '../live-file';
+import type { FieldSpec, PartsContext } from '../schema';
 import type { Counter } from './counter';
-import { memoryOver, type Bound, type Memory } from './memory';
+import { memoryOver, type Bound, type FieldFactory, type Memory } from './memory';
 
 /** Label values a series may be asked for with: strings, or numbers and booleans (used as their text). */
 export type LabelValues<Key extends string = string> = { readonly [K in Key]: string | number | boolean };
@@ -16,10 +19,40 @@ export interface FamilyDeclaration<Child extends Bound> {
   /** The family name (prefix included): the part before `{` of its series' labels. */
   readonly name: string;
   readonly keys: readonly string[];
-  readonly signature: string;
-  /** Builds a series bound to its record. */
-  readonly makeChild: (memory: Memory, record: RecordLayout) => Child;
+  /** The records of the series whose labels `keys` have `values`: one, or a group (a histogram's). */
+  readonly records: (keys: readonly string[], values: readonly string[]) => RecordSpec[];
+  /** Builds a series bound to its records. */
+  readonly makeChild: (memory: Memory, records: readonly RecordLayout[]) => Child;
   readonly maxLabelSets: number;
+}
+
+/** The `records` of a family whose series are one record of `signature` each. */
+export function oneRecordSeries(name: string, signature: string): FamilyDeclaration<Bound>['records'] {
+  return (keys, values) => [{ label: seriesLabel(name, keys, values), signature, buffered: true }];
+}
+
+/**
+ * How the labelled field `spec` named `name` makes its series: one record each, built by
+ * `makeOne` (default: the field's own series factory), or the group of records of its parts.
+ */
+export function seriesDeclaration(name: string, spec: FieldSpec, context: PartsContext, makeOne: FieldFactory | undefined = spec.createSeries): FamilyDeclaration<Bound> {
+  const common = { name, keys: spec.labels!, maxLabelSets: spec.maxLabelSets! };
+  const parts = spec.parts;
+  if (parts !== undefined) {
+    return { ...common, records: (keys, values) => parts.records(name, keys, values, 'default'), makeChild: (memory, records) => parts.create(memory, records, context) };
+  }
+  return { ...common, records: oneRecordSeries(name, spec.signature), makeChild: (memory, records) => makeOne!(memory, records[0]) };
+}
+
+/** Bytes the overflow series of `declaration` takes: promised when the family is declared, so that it always fits. */
+export function overflowSize(declaration: Pick<FamilyDeclaration<Bound>, 'name' | 'records'>): number {
+  const specs = declaration.records(Object.keys(OVERFLOW_LABELS), Object.values(OVERFLOW_LABELS));
+  // Checked when the family is declared: its overflow series must always be addable, on the hot path too.
+  const long = specs.find((spec) => utf8.encode(spec.label).length > MAX_APPENDED_LABEL_BYTES);
+  if (long) {
+    throw new SchemaError(`family ${JSON.stringify(declaration.name)}: the record ${JSON.stringify(long.label)} of its overflow series would be longer than the ${MAX_APPENDED_LABEL_BYTES} bytes a record added to a live file may have; use a shorter name`);
+  }
+  return recordsSize(specs);
 }
 
 const utf8 = new TextEncoder();
@@ -130,11 +163,11 @@ export class Family<Child extends Bound, Key extends string = string> {
   private newSeries(texts: readonly string[]): Child | undefined {
     const declaration = this.declaration;
     if (this.series.length >= declaration.maxLabelSets) return undefined;
-    const label = seriesLabel(declaration.name, declaration.keys, texts);
-    if (utf8.encode(label).length > MAX_APPENDED_LABEL_BYTES) return undefined;
-    const record = this.file.addRecord({ label, signature: declaration.signature, buffered: true });
-    if (record === undefined) return undefined;
-    const child = declaration.makeChild(this.file.memory, record);
+    const specs = declaration.records(declaration.keys, texts);
+    if (specs.some((spec) => utf8.encode(spec.label).length > MAX_APPENDED_LABEL_BYTES)) return undefined;
+    const records = this.file.addRecords(specs);
+    if (records === undefined) return undefined;
+    const child = declaration.makeChild(this.file.memory, records);
     this.series.push(child);
     return child;
   }
@@ -155,13 +188,13 @@ export class Family<Child extends Bound, Key extends string = string> {
 
   private newOverflow(): Child {
     const declaration = this.declaration;
-    const spec: RecordSpec = { label: overflowLabel(declaration.name), signature: declaration.signature, buffered: true };
-    const record = this.overflowPromise > 0 ? this.file.addRecord(spec, this.overflowPromise) : undefined;
-    if (record !== undefined) return declaration.makeChild(this.file.memory, record);
+    const specs: RecordSpec[] = declaration.records(Object.keys(OVERFLOW_LABELS), Object.values(OVERFLOW_LABELS));
+    const records = this.overflowPromise > 0 ? this.file.addRecords(specs, this.overflowPromise) : undefined;
+    if (records !== undefined) return declaration.makeChild(this.file.memory, records);
     // No room was left even for it: a series in private memory, never published, and said once.
     this.misuse('no room left in the stats file for the overflow series (raise the reserve option)');
-    const { bytes, plan } = encodeFile([spec]);
-    return declaration.makeChild(memoryOver(bytes), plan.records[0]);
+    const { bytes, plan } = encodeFile(specs);
+    return declaration.makeChild(memoryOver(bytes), plan.records);
   }
 
   private misuse(reason: string): undefined {

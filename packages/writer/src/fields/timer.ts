@@ -1,5 +1,7 @@
 import type { RecordLayout } from '@mmstats/format';
+import { MovingAverage } from './average';
 import { DoubleCell } from './cells';
+import type { Histogram } from './histogram';
 import type { Bound, Memory } from './memory';
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
@@ -7,16 +9,27 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
 }
 
 /**
- * The duration of the last timed operation, in seconds (`d`, buffered). Clock reads use
- * `performance.now()` (monotonic, served without a syscall on Linux).
+ * Durations in seconds, as the original TimerField: the published `value` is the mean of the last
+ * `size` durations (its record, `d`, buffered, is what the original's tools showed), and `last` is
+ * the latest duration, published in its own record `<label>.last` (files of layout 'original' do
+ * not have it: there it lives only in the program, as in the original). With a histogram, every
+ * duration is observed into it as well. Clock reads use `performance.now()` (monotonic, served
+ * without a syscall on Linux).
  */
 export class Timer implements Bound {
-  private declare readonly cell: DoubleCell;
+  private declare readonly mean: MovingAverage;
+  private declare readonly lastCell: DoubleCell | undefined;
+  private declare readonly histogramSeries: Histogram | undefined;
+  private declare latest: number;
   private startedAt = -1;
 
   /** @internal Created by the stats object; not constructed by users. */
-  constructor(memory: Memory, record: RecordLayout) {
-    this.cell = new DoubleCell(memory, record);
+  constructor(memory: Memory, record: RecordLayout, size: number, last: RecordLayout | undefined, histogram: Histogram | undefined) {
+    this.mean = new MovingAverage(memory, record, size);
+    this.lastCell = last && new DoubleCell(memory, last);
+    this.histogramSeries = histogram;
+    this.latest = NaN; // a double from the start: the field then holds doubles in place
+    this.latest = 0;
   }
 
   /** Starts (or restarts) timing. */
@@ -30,10 +43,10 @@ export class Timer implements Bound {
    */
   stop(): number {
     if (this.startedAt < 0) return NaN;
-    const seconds = (performance.now() - this.startedAt) / 1000;
+    this.latest = (performance.now() - this.startedAt) / 1000;
     this.startedAt = -1;
-    this.cell.set(seconds);
-    return seconds;
+    this.publishLatest();
+    return this.latest;
   }
 
   /**
@@ -47,11 +60,15 @@ export class Timer implements Bound {
     try {
       result = fn();
     } catch (error) {
-      this.cell.set((performance.now() - startedAt) / 1000);
+      this.latest = (performance.now() - startedAt) / 1000;
+      this.publishLatest();
       throw error;
     }
     if (isPromiseLike(result)) {
-      const publish = (): void => this.cell.set((performance.now() - startedAt) / 1000);
+      const publish = (): void => {
+        this.latest = (performance.now() - startedAt) / 1000;
+        this.publishLatest();
+      };
       return Promise.resolve(result).then(
         (value) => {
           publish();
@@ -63,17 +80,45 @@ export class Timer implements Bound {
         },
       ) as T;
     }
-    this.cell.set((performance.now() - startedAt) / 1000);
+    this.latest = (performance.now() - startedAt) / 1000;
+    this.publishLatest();
     return result;
   }
 
-  /** The last published duration in seconds (0 before the first timing). */
+  // The duration goes through a field, not an argument: a double handed to a call that V8 does
+  // not inline is boxed into a new heap number, and this call is too big to be inlined everywhere.
+  /** Publishes `latest`: the new mean, the latest duration, and into the histogram. */
+  private publishLatest(): void {
+    const seconds = this.latest;
+    this.mean.add(seconds);
+    if (this.lastCell !== undefined) this.lastCell.set(seconds);
+    if (this.histogramSeries !== undefined) this.histogramSeries.observe(seconds);
+  }
+
+  /** The published mean of the last `size` durations, in seconds (0 before the first timing). */
   get value(): number {
-    return this.cell.get() as number;
+    return this.mean.value;
+  }
+
+  /** The latest duration in seconds (0 before the first timing). */
+  get last(): number {
+    return this.latest;
+  }
+
+  /** How many durations the mean covers at most. */
+  get size(): number {
+    return this.mean.size;
+  }
+
+  /** The histogram every duration is observed into, if the timer was declared with one. */
+  get histogram(): Histogram | undefined {
+    return this.histogramSeries;
   }
 
   /** @internal */
   rebind(memory: Memory): void {
-    this.cell.rebind(memory);
+    this.mean.rebind(memory);
+    this.lastCell?.rebind(memory);
+    this.histogramSeries?.rebind(memory);
   }
 }

@@ -26,6 +26,10 @@ test('10^7 writes to labelled series seen before, kept or looked up with labels(
   expectNoAllocationPerWrite(collectionsBetweenMarkers('labels', 1e7));
 });
 
+test('10^7 observe() calls on every kind of histogram allocate nothing', () => {
+  expectNoAllocationPerWrite(collectionsBetweenMarkers('histograms', 1e7));
+});
+
 test('timer.time(fn) allocates no more than its two clock reads', () => {
   // performance.now() allocates a heap number in Node itself; everything else the timer does is
   // allocation-free, so it collects no more often than the bare clock reads.

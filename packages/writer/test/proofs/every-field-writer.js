@@ -9,6 +9,9 @@
 //   mode `labels`   labelled series seen before: a kept counter and gauge series, `labels({…})`
 //                   called each time on a class field (four label sets in turn, string and number
 //                   values) and on registry metrics
+//   mode `histograms` observe() on histograms: explicit buckets, the log scale (values across and
+//                   beyond its range), a kept labelled series, `labels({…}).observe()` and a
+//                   registry histogram
 //   `+syscall` / `+alloc` appended to a mode adds a syscall / a small allocation every 100
 //   iterations: the tests use them to show that the proof can fail.
 // The start and end markers are an access(2) to a path that does not exist (visible to strace) and
@@ -38,12 +41,16 @@ class EveryField extends BaseMmStats {
     timer: field.timer(),
     requests: field.counter({ labels: ['route', 'status'] }),
     temperature: field.double({ labels: ['cpu'] }),
+    explicit: field.histogram({ buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] }),
+    logScale: field.histogram(),
+    byRoute: field.histogram({ labels: ['route'] }),
   };
 }
 const stats = new EveryField({ path: dir, filename: `proof-${process.pid}.mmstats` });
 const registry = new Registry({ path: dir, filename: `proof-registry-${process.pid}.mmstats` });
 const jobs = registry.counter('jobs', { labels: ['queue'] });
 const depth = registry.gauge('depth', { labels: ['queue'] });
+const durations = registry.histogram('durations', { buckets: [0.1, 1, 10] });
 // Past 2^31 a count is no longer a small integer: the proofs cover the unboxed-double path too.
 stats.counter.value = 2 ** 40;
 const TEXTS = ['/', '/api/v1/users', '/static/app.js', 'naïve ✓'];
@@ -85,6 +92,20 @@ const labelLoops = [
   (n) => { for (let i = 0; i < n; i++) { depth.labels({ queue: QUEUES[i & 1] }).set(i); canaryAt(i); } },
 ];
 
+// Values from 10 µs to 1,000 s: under, across and over the log scale's default range.
+const SPREAD = new Float64Array(1024).map((_, i) => 1e-5 * Math.pow(10, (8 * i) / 1024));
+const histogramLoops = [
+  (n) => { const s = stats; for (let i = 0; i < n; i++) { s.explicit.observe(SPREAD[i & 1023]); canaryAt(i); } },
+  (n) => { const s = stats; for (let i = 0; i < n; i++) { s.logScale.observe(SPREAD[i & 1023]); canaryAt(i); } },
+  (n) => { const h = stats.byRoute.labels({ route: '/' }); for (let i = 0; i < n; i++) { h.observe(SPREAD[i & 1023]); canaryAt(i); } },
+  (n) => { const s = stats; for (let i = 0; i < n; i++) { s.byRoute.labels({ route: ROUTES[i & 3] }).observe(SPREAD[i & 1023]); canaryAt(i); } },
+  (n) => { for (let i = 0; i < n; i++) { durations.observe(SPREAD[i & 1023]); canaryAt(i); } },
+];
+
+function writeHistograms(n) {
+  for (const loop of histogramLoops) loop(n);
+}
+
 function writeLabels(n) {
   for (const loop of labelLoops) loop(n);
 }
@@ -118,10 +139,10 @@ function readClock(n) {
   }
 }
 
-const loop = { numbers: writeNumbers, string: writeString, timer: writeTimer, clock: readClock, labels: writeLabels }[mode];
-if (!loop || !(writes > 0)) throw new Error(`usage: every-field-writer.js <dir> <writes> numbers|string|timer|clock|labels[+syscall|+alloc], got ${process.argv.slice(2)}`);
+const loop = { numbers: writeNumbers, string: writeString, timer: writeTimer, clock: readClock, labels: writeLabels, histograms: writeHistograms }[mode];
+if (!loop || !(writes > 0)) throw new Error(`usage: every-field-writer.js <dir> <writes> numbers|string|timer|clock|labels|histograms[+syscall|+alloc], got ${process.argv.slice(2)}`);
 // The functions whose loops run between the markers: each must run optimised code there.
-const hotFunctions = mode === 'numbers' ? fieldLoops : mode === 'labels' ? labelLoops : [loop];
+const hotFunctions = { numbers: fieldLoops, labels: labelLoops, histograms: histogramLoops }[mode] ?? [loop];
 
 // V8's tiering, driven and observed directly (node --allow-natives-syntax).
 function nativeSyntax(body) {

@@ -23,6 +23,10 @@ proof('10^7 writes to labelled series seen before make the same system calls as 
   expect(asObject(syscallsBetweenMarkers('labels', 1e7))).toEqual(asObject(syscallsBetweenMarkers('labels', 1e4)));
 });
 
+proof('10^7 observe() calls on every kind of histogram make the same system calls as 10^4', () => {
+  expect(asObject(syscallsBetweenMarkers('histograms', 1e7))).toEqual(asObject(syscallsBetweenMarkers('histograms', 1e4)));
+});
+
 proof('timer.time(fn) makes no system call beyond those of its two clock reads', () => {
   // Node's performance.now() returns a fresh heap number, so 10^7 timings collect garbage, and the
   // collector makes system calls (mmap, munmap, madvise, mprotect, getpid); the same clock reads
