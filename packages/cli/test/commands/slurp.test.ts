@@ -245,6 +245,8 @@ describe('runSlurp on files with metadata', () => {
     expect(file.records).toEqual([
       { label: 'web.last_hit', type: 'd', value: 1800000000.5, family: 'web.last_hit', kind: 'gauge', help: 'When the last request came', unit: 'epoch_seconds' },
       { label: 'web.took', type: 'd', value: 0, family: 'web.took', kind: 'timer', unit: 'seconds' },
+      // A timer's latest duration has a record of its own (the value is the moving mean).
+      { label: 'web.took.last', type: 'd', value: 0, family: 'web.took.last', kind: 'timer', help: 'Latest duration', unit: 'seconds' },
       { label: 'web.requests{route="/a\\"b",status="2xx"}', type: 'Q', value: 3, family: 'web.requests', kind: 'counter', help: 'Responses sent', labels: { route: '/a"b', status: '2xx' } },
     ]);
   });
