@@ -25,3 +25,8 @@ export type { LabelValues } from './fields/family';
 export type { Gauge } from './fields/gauge';
 export { DEFAULT_RESERVE, REFUSED_LABEL, OBSERVATIONS_REFUSED_LABEL } from './model';
 export type { CounterOptions, GaugeOptions, LabelledOptions, GaugeHandle, HistogramOptions, TimerOptions } from './schema';
+
+// Runtime stats: the event loop, memory, CPU and GC of each thread, in a file of its own
+export { collectRuntimeStats, RUNTIME_FILENAME_TEMPLATE, DEFAULT_RUNTIME_INTERVAL_MS, DEFAULT_EVENT_LOOP_RESOLUTION_MS } from './runtime/collect';
+export type { RuntimeStats, RuntimeStatsOptions } from './runtime/collect';
+export { RUNTIME_METRICS } from './runtime/metrics';
