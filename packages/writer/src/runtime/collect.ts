@@ -24,7 +24,7 @@ export interface RuntimeStatsOptions extends Pick<RegistryOptions, 'path' | 'lab
   readonly intervalMs?: number;
   /**
    * Period of the native timer whose lateness is the event-loop delay, in milliseconds. Each tick
-   * wakes the process: a shorter period catches shorter blocks and costs more CPU. Defaults to 50.
+   * wakes the process: a shorter period catches shorter blocks and costs more CPU. Defaults to 100.
    */
   readonly eventLoopResolutionMs?: number;
 }
@@ -48,7 +48,7 @@ export const RUNTIME_FILENAME_TEMPLATE = '{CMD}-runtime-{PID}-{TID}-{NSID}.mmsta
 export const DEFAULT_RUNTIME_INTERVAL_MS = 1000;
 
 /** Default of `RuntimeStatsOptions.eventLoopResolutionMs`. */
-export const DEFAULT_EVENT_LOOP_RESOLUTION_MS = 50;
+export const DEFAULT_EVENT_LOOP_RESOLUTION_MS = 100;
 
 const GC_KINDS = new Map<number, string>([
   [constants.NODE_PERFORMANCE_GC_MINOR, 'minor'],
