@@ -153,6 +153,8 @@ const CHECKS = {
   average: (v) => (v >= 1 && v <= 3 ? 'ok' : 'invalid'),
   moving_average: (v) => (v >= 1 && v <= 3 ? 'ok' : 'invalid'),
   timer: (v) => (typeof v === 'number' && v >= 0 && v < 60 ? 'ok' : 'invalid'),
+  // The timer's latest duration, in its own record since the timer keeps a moving mean.
+  'timer.last': (v) => (typeof v === 'number' && v >= 0 && v < 60 ? 'ok' : 'invalid'),
 };
 
 function codeword(bytes, width) {
