@@ -46,13 +46,13 @@ describe('scripts/smoke.sh', () => {
     for (const name of GOLDEN_FILES) fs.copyFileSync(path.join(GOLDEN, name), path.join(dir, name));
     const slurp = path.join(dir, 'expected.slurp.txt');
     const original = fs.readFileSync(slurp, 'utf8');
-    expect(original).toContain('  requests    42\n');
-    fs.writeFileSync(slurp, original.replace('  requests    42\n', '  requests    41\n'));
+    expect(original).toContain('  requests        42\n');
+    fs.writeFileSync(slurp, original.replace('  requests        42\n', '  requests        41\n'));
 
     const result = smoke([], dir);
     expect(result.status).toBe(1);
     expect(result.stdout).toContain(`--- ${slurp}\n+++ slurp output of this run\n`);
-    expect(result.stdout).toContain('\n-  requests    41\n+  requests    42\n');
+    expect(result.stdout).toContain('\n-  requests        41\n+  requests        42\n');
     expect(result.stdout).not.toContain('hex output of this run');
     expect(result.stderr).toContain('smoke: FAILED');
   });
