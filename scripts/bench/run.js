@@ -1,5 +1,5 @@
 'use strict';
-// `npm run bench [-- --quick] [--runs N] [write|read|scaling|impact ...]`: runs each scenario in a
+// `npm run bench [-- --quick] [--runs N] [write|read|scaling|impact|runtime ...]`: runs each scenario in a
 // fresh process several times, prints the median and spread of every measurement, and each of
 // issue 5's targets as met or missed. Ratios are computed inside each run, then their median.
 const { spawnSync } = require('node:child_process');
@@ -13,6 +13,7 @@ const SCENARIOS = {
   read: { file: 'read.js', runs: 3, quickRuns: 1 },
   scaling: { file: 'scaling.js', runs: 3, quickRuns: 1 },
   impact: { file: 'reader-impact.js', runs: 3, quickRuns: 1 },
+  runtime: { file: 'runtime.js', runs: 3, quickRuns: 1 },
 };
 
 function parseArguments(argv) {
@@ -138,6 +139,7 @@ function main() {
   printGroup('Read path (8 writer files × 1,000 fields; 8,000 prom-client metrics in 4 workers)', entries.filter((e) => e.group === 'read'), all);
   printScaling(entries.filter((e) => e.group === 'scaling'));
   printGroup('Reader impact (10 readers at 10 Hz)', entries.filter((e) => e.group === 'impact'), all);
+  printGroup('Runtime stats (idle processes side by side; CPU time over wall time)', entries.filter((e) => e.group === 'runtime'), all);
   const verdicts = judge(all, medianRatio, median);
   if (verdicts.length) {
     console.log('\n### Targets\n');

@@ -30,3 +30,15 @@ export type { CounterOptions, GaugeOptions, LabelledOptions, GaugeHandle, Histog
 
 // The native binding
 export { hasMmapBinding } from './mmap';
+
+// Runtime stats: the event loop, memory, CPU and GC of each thread, in a file of its own
+export { collectRuntimeStats, RUNTIME_FILENAME_TEMPLATE, DEFAULT_RUNTIME_INTERVAL_MS, DEFAULT_EVENT_LOOP_RESOLUTION_MS } from './runtime/collect';
+export type { RuntimeStats, RuntimeStatsOptions } from './runtime/collect';
+export { RUNTIME_METRICS } from './runtime/metrics';
+
+// HTTP instrumentation of node:http servers (Express, Fastify, Koa)
+export { instrumentHttpServer, HTTP_FILENAME_TEMPLATE, HTTP_METRICS, DEFAULT_DURATION_BUCKETS } from './http/instrument';
+export type { HttpInstrumentation, HttpInstrumentationOptions } from './http/instrument';
+export { instrumentFastify } from './http/fastify';
+export type { FastifyLike } from './http/fastify';
+export { expressRoute, setRoute, recordedRoute, UNMATCHED_ROUTE } from './http/routes';

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeFile, type DecodedRecord } from '@mmstats/format';
+import { decodeFile, decodeMetadata, histogramsOf, type DecodedRecord, type FamilyMeta, type HistogramSeries } from '@mmstats/format';
 import { BaseMmStats, field, type FieldDefinition } from '@mmstats/writer';
 
 /** A fresh temporary directory, removed after the current test file. */
@@ -19,6 +19,37 @@ export function readStats(path: string): DecodedRecord[] {
 /** label → value of a stats file on disk. */
 export function valuesOf(path: string): Record<string, unknown> {
   return Object.fromEntries(readStats(path).map((r) => [r.label, r.value]));
+}
+
+/** The histogram series of a stats file on disk, as readers see them. */
+export function histogramsIn(path: string): HistogramSeries[] {
+  const bytes = readFileSync(path);
+  const records = decodeFile(bytes, { path });
+  return histogramsOf(
+    records.map((r) => r.layout),
+    decodeMetadata(bytes, path),
+    records,
+    path,
+  ).series;
+}
+
+/** The families of a stats file's metadata block, by name. */
+export function familiesIn(path: string): ReadonlyMap<string, FamilyMeta> {
+  return decodeMetadata(readFileSync(path), path)?.families ?? new Map();
+}
+
+/**
+ * Resolves once `condition()` returns a value other than undefined or false; rejects naming `what`
+ * after `timeoutMs`. Tests wait on conditions, never for a fixed time.
+ */
+export async function waitFor<T>(what: string, condition: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const result = await condition();
+    if (result !== undefined && result !== false) return result;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 export const FIXTURE = join(__dirname, '../../format/test/fixtures/original/basic.mmstats');

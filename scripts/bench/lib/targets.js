@@ -87,6 +87,9 @@ function judge(rows, medianRatio, median) {
     const r = value(impact);
     add('writer throughput with 10 readers at 10 Hz within 2% of alone', `${(100 * (1 - r)).toFixed(1)}% slower`, r >= 0.98);
   }
+  // Issue 11: runtime stats cost under 0.1 % of a core at the default interval.
+  const runtime = 'runtime stats CPU share at the default interval (1 s)';
+  if (has(runtime)) add('runtime stats below 0.1 % CPU at the default interval', `${value(runtime).toFixed(3)} %`, value(runtime) < 0.1);
   return verdicts;
 }
 
