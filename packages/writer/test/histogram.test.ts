@@ -1,27 +1,15 @@
 // Histograms (SPEC.md §14.6): declared on a class, created through a registry, labelled, timed;
 // read back with the format package's semantic model, as every reader does.
 import { readFileSync } from 'node:fs';
-import { decodeFile, decodeMetadata, histogramQuantile, histogramsOf, LOG_SCALE_MAX_ERROR, logScaleBounds, type HistogramSeries } from '@mmstats/format';
+import { decodeMetadata, histogramQuantile, LOG_SCALE_MAX_ERROR, logScaleBounds } from '@mmstats/format';
 import { BaseMmStats, OBSERVATIONS_REFUSED_LABEL, REFUSED_LABEL, Registry, SchemaError, field, type Family, type Histogram, type Timer } from '@mmstats/writer';
-import { tempDir, valuesOf } from './util';
+import { histogramsIn, tempDir, valuesOf } from './util';
 
 const dir = tempDir();
 let serial = 0;
 const options = (extra: object = {}) => ({ path: dir, filename: `histogram-${serial++}.mmstats`, ...extra });
 
 const PROM_DEFAULT = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-
-/** The histogram series of a file, as readers see them. */
-function seriesOf(path: string): HistogramSeries[] {
-  const bytes = readFileSync(path);
-  const records = decodeFile(bytes, { path });
-  return histogramsOf(
-    records.map((r) => r.layout),
-    decodeMetadata(bytes, path),
-    records,
-    path,
-  ).series;
-}
 
 /** Where `values` land with `bounds`, counted the slow, obvious way: the first bound at least the value. */
 function expectedBuckets(bounds: number[], values: number[]): number[] {
@@ -49,7 +37,7 @@ describe('field.histogram', () => {
     const api = new Api(options());
     const values = [0, -3, 0.005, 0.0051, 0.3, 1, 9.99, 10, 10.5, 1e9, Infinity, -Infinity];
     for (const value of values) api.latency.observe(value);
-    const [latency] = seriesOf(api.filename);
+    const [latency] = histogramsIn(api.filename);
     expect(latency).toMatchObject({ family: 'latency', labels: {}, bounds: [...PROM_DEFAULT, Infinity], buckets: expectedBuckets(PROM_DEFAULT, values), count: values.length, countRecord: values.length });
     expect(latency.sum).toBeNaN(); // Infinity and -Infinity were both observed, as in Prometheus
     expect([api.latency.count, api.latency.bounds, api.latency.buckets]).toEqual([values.length, PROM_DEFAULT, expectedBuckets(PROM_DEFAULT, values)]);
@@ -64,7 +52,7 @@ describe('field.histogram', () => {
     for (const bound of bounds) values.push(bound, bound * (1 + 2 ** -52), bound * (1 - 2 ** -53));
     for (let i = 0; i < 2000; i++) values.push(Math.pow(10, (i / 2000) * 7));
     for (const value of values) api.sizes.observe(value);
-    const sizes = seriesOf(api.filename).find((s) => s.family === 'sizes')!;
+    const sizes = histogramsIn(api.filename).find((s) => s.family === 'sizes')!;
     expect(sizes.buckets).toEqual(expectedBuckets(bounds, values));
     expect(sizes.sum).toBe(values.reduce((a, b) => a + b, 0));
     const spread = Array.from({ length: 2000 }, (_, i) => Math.pow(10, (i / 2000) * 5 + 0.5)).sort((a, b) => a - b);
@@ -86,7 +74,7 @@ describe('field.histogram', () => {
     const values = [-Infinity, -1e300, 0, Infinity, 1e300];
     for (const bound of bounds) values.push(bound, bound + Math.abs(bound) * 2 ** -52, bound - Math.abs(bound) * 2 ** -52, bound * 1.5, bound / 3);
     for (const value of values) stats.h.observe(value);
-    expect(seriesOf(stats.filename)[0].buckets).toEqual(expectedBuckets(bounds, values));
+    expect(histogramsIn(stats.filename)[0].buckets).toEqual(expectedBuckets(bounds, values));
   });
 
   it('counts NaN as refused and changes nothing else; refuses what is not a number with a TypeError', () => {
@@ -95,7 +83,7 @@ describe('field.histogram', () => {
     api.latency.observe(NaN);
     expect(() => (api.latency as unknown as { observe(v: unknown): void }).observe('3')).toThrow(new TypeError('histogram latency: observe(value) takes a number, got string "3"; nothing was observed'));
     expect(valuesOf(api.filename)[OBSERVATIONS_REFUSED_LABEL]).toBe(2);
-    expect(seriesOf(api.filename)[0]).toMatchObject({ count: 0, sum: 0 });
+    expect(histogramsIn(api.filename)[0]).toMatchObject({ count: 0, sum: 0 });
   });
 
   it('labelled: each label set adds its series whole, its overflow series past maxLabelSets', () => {
@@ -105,7 +93,7 @@ describe('field.histogram', () => {
     api.byRoute.labels({ route: '/b' }).observe(0.5);
     api.byRoute.labels({ route: '/c' }).observe(0.7); // the third label set: overflow
     expect(api.byRoute.labels({ route: '/a' })).toBe(api.byRoute.labels({ route: '/a' }));
-    const series = seriesOf(api.filename).filter((s) => s.family === 'byRoute');
+    const series = histogramsIn(api.filename).filter((s) => s.family === 'byRoute');
     expect(series.map((s) => [s.labels, s.buckets, s.sum])).toEqual([
       [{ route: '/a' }, [1, 0, 1], 2.05],
       [{ route: '/b' }, [0, 1, 0], 0.5],
@@ -122,7 +110,7 @@ describe('field.histogram', () => {
     for (let i = 0; i < 15; i++) routes.took.labels({ route: `/r${i}` }).observe(i);
     expect(routes.took.size).toBe(15);
     expect(valuesOf(routes.filename)[REFUSED_LABEL]).toBe(0);
-    expect(seriesOf(routes.filename).map((s) => s.labels.route)).toEqual(Array.from({ length: 15 }, (_, i) => `/r${i}`));
+    expect(histogramsIn(routes.filename).map((s) => s.labels.route)).toEqual(Array.from({ length: 15 }, (_, i) => `/r${i}`));
   });
 
   it('startTimer() observes the elapsed seconds', async () => {
@@ -131,7 +119,7 @@ describe('field.histogram', () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
     const seconds = end();
     expect(seconds).toBeGreaterThanOrEqual(0.025);
-    expect(seriesOf(api.filename)[0]).toMatchObject({ count: 1, sum: seconds, buckets: expectedBuckets(PROM_DEFAULT, [seconds]) });
+    expect(histogramsIn(api.filename)[0]).toMatchObject({ count: 1, sum: seconds, buckets: expectedBuckets(PROM_DEFAULT, [seconds]) });
   });
 
   it('works as a decorator', () => {
@@ -140,7 +128,7 @@ describe('field.histogram', () => {
     }
     const decorated = new Decorated(options());
     decorated.took.observe(1.5);
-    expect(seriesOf(decorated.filename)).toEqual([{ family: 'took', labels: {}, bounds: [1, 2, Infinity], buckets: [0, 1, 0], count: 1, sum: 1.5, countRecord: 1 }]);
+    expect(histogramsIn(decorated.filename)).toEqual([{ family: 'took', labels: {}, bounds: [1, 2, Infinity], buckets: [0, 1, 0], count: 1, sum: 1.5, countRecord: 1 }]);
   });
 
   it('refuses a labelled histogram whose overflow series’ records could not be added live (labels over 255 bytes)', () => {
@@ -175,7 +163,7 @@ describe('registry.histogram', () => {
     latency.observe(0.2);
     sizes.labels({ route: '/a' }).observe(500);
     sizes.labels({ route: '/b' }).observe(5);
-    const series = seriesOf(registry.filename);
+    const series = histogramsIn(registry.filename);
     expect(series.map((s) => [s.family, s.labels, s.count, s.sum])).toEqual([
       ['http.latency', {}, 1, 0.2],
       ['http.size', { route: '/a' }, 1, 500],
@@ -196,7 +184,7 @@ describe('field.timer with a histogram', () => {
     const timed = new Timed(options());
     for (let i = 0; i < 3; i++) timed.handler.time(() => undefined);
     timed.logScale.time(() => undefined);
-    const series = seriesOf(timed.filename);
+    const series = histogramsIn(timed.filename);
     expect(series.map((s) => [s.family, s.count])).toEqual([
       ['handler.histogram', 3],
       ['logScale.histogram', 1],

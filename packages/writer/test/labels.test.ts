@@ -1,23 +1,17 @@
 // Labelled fields: series added to the live file by labels({…}) (SPEC.md §14.5, §14.7), read back
 // through the format codec as any reader would.
 import { readFileSync } from 'node:fs';
-import { decodeFile, decodeMetadata, decodeTrailer, meaningOf, TRAILER_SIZE } from '@mmstats/format';
+import { decodeTrailer, TRAILER_SIZE } from '@mmstats/format';
 import { BaseMmStats, DEFAULT_MAX_LABEL_SETS, MmStats, REFUSED_LABEL, SchemaError, field, type Counter, type Family, type GaugeHandle } from '@mmstats/writer';
-import { tempDir } from './util';
+import { recordsWithMeaning, tempDir } from './util';
 
 const dir = tempDir();
 let serial = 0;
 const options = (extra: object = {}) => ({ path: dir, filename: `labels-${serial++}.mmstats`, ...extra });
 
-/** Each record as a reader sees it: label, value, and what it means. */
-function read(path: string) {
-  const bytes = readFileSync(path);
-  const metadata = decodeMetadata(bytes, path);
-  return decodeFile(bytes, { path }).map((record) => ({ label: record.label, value: record.value, ...meaningOf(record.layout, metadata, path) }));
-}
 
 function valueOf(path: string, label: string) {
-  return read(path).find((record) => record.label === label)?.value;
+  return recordsWithMeaning(path).find((record) => record.label === label)?.value;
 }
 
 class Web extends BaseMmStats {
@@ -39,7 +33,7 @@ describe('labels({…})', () => {
     web.requests.labels({ route: '/a', status: '2xx' }).inc(2);
     expect(web.requests.labels({ route: '/a', status: '2xx' })).toBe(a);
     expect(web.requests.size).toBe(1);
-    const series = read(web.filename).find((r) => r.family === 'requests' && r.labels.route === '/a')!;
+    const series = recordsWithMeaning(web.filename).find((r) => r.family === 'requests' && r.labels.route === '/a')!;
     expect(series).toMatchObject({ label: 'requests{route="/a",status="2xx"}', value: 3, kind: 'counter', help: 'Requests answered', labels: { route: '/a', status: '2xx' } });
   });
 
@@ -59,13 +53,13 @@ describe('labels({…})', () => {
     gauge.inc();
     gauge.dec(0.5);
     expect(gauge.value).toBe(2.5);
-    expect(read(web.filename).find((r) => r.family === 'inFlight')).toMatchObject({ value: 2.5, kind: 'gauge', aggregate: 'max', unit: 'ratio' });
+    expect(recordsWithMeaning(web.filename).find((r) => r.family === 'inFlight')).toMatchObject({ value: 2.5, kind: 'gauge', aggregate: 'max', unit: 'ratio' });
   });
 
   it('escapes label values, so none can forge another series or reach a terminal', () => {
     const web = new Web(options());
     web.requests.labels({ route: '/x",status="5xx', status: '2xx\n\x1b[2J' }).inc();
-    const series = read(web.filename).find((r) => r.family === 'requests')!;
+    const series = recordsWithMeaning(web.filename).find((r) => r.family === 'requests')!;
     expect(series.label).toBe('requests{route="/x\\",status=\\"5xx",status="2xx\\n\\x1b[2J"}');
     expect(series.labels).toEqual({ route: '/x",status="5xx', status: '2xx\n\x1b[2J' });
   });
@@ -75,7 +69,7 @@ describe('labels({…})', () => {
     for (let i = 0; i < 5; i++) web.requests.labels({ route: `/r${i}`, status: '2xx' }).inc(10);
     web.requests.labels({ route: '/r4', status: '2xx' }).inc(); // refused before: counted once
     expect(web.requests.size).toBe(3);
-    const records = read(web.filename);
+    const records = recordsWithMeaning(web.filename);
     expect(records.find((r) => r.label === 'requests{overflow="true"}')).toMatchObject({ value: 21, labels: { overflow: 'true' } });
     expect(records.find((r) => r.label === REFUSED_LABEL)).toMatchObject({ value: 2, kind: 'counter' });
     // Nothing is lost: the series and the overflow hold every increment.
@@ -117,7 +111,7 @@ describe('labels({…})', () => {
     for (let i = 0; i < 500; i++) big.hits.labels({ id: i }).inc();
     expect(big.hits.size).toBeGreaterThan(20);
     expect(big.hits.size).toBeLessThan(500);
-    const records = read(big.filename);
+    const records = recordsWithMeaning(big.filename);
     expect(records.find((r) => r.label === 'hits{overflow="true"}')!.value).toBe(500 - big.hits.size);
     expect(records.filter((r) => r.family === 'hits')).toHaveLength(big.hits.size + 1);
   });
@@ -129,7 +123,7 @@ describe('labels({…})', () => {
     const many = new Many(options()) as Many & { hits: Family<Counter, 'id'> };
     for (let i = 0; i < DEFAULT_MAX_LABEL_SETS; i++) many.hits.labels({ id: i }).inc();
     expect(many.hits.size).toBe(DEFAULT_MAX_LABEL_SETS);
-    expect(read(many.filename).filter((r) => r.family === 'hits')).toHaveLength(DEFAULT_MAX_LABEL_SETS);
+    expect(recordsWithMeaning(many.filename).filter((r) => r.family === 'hits')).toHaveLength(DEFAULT_MAX_LABEL_SETS);
   });
 
   it('keeps working after remove(), on a private copy', () => {
@@ -156,7 +150,7 @@ describe('metadata of every field', () => {
       };
     }
     const stats = new Described(options({ labelPrefix: 'app.' }));
-    const byLabel = Object.fromEntries(read(stats.filename).map((r) => [r.label, r]));
+    const byLabel = Object.fromEntries(recordsWithMeaning(stats.filename).map((r) => [r.label, r]));
     expect(byLabel['app.hits']).toMatchObject({ kind: 'counter', help: 'Hits', aggregate: 'sum' });
     expect(byLabel['app.lastHit']).toMatchObject({ kind: 'gauge', unit: 'epoch_seconds', aggregate: 'max' });
     expect(byLabel['app.took']).toMatchObject({ kind: 'timer', unit: 'seconds', aggregate: 'mean' });

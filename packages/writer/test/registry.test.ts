@@ -1,18 +1,11 @@
 // The runtime API: metrics created by name on a Registry, read back as any reader would.
-import { readFileSync } from 'node:fs';
-import { decodeFile, decodeMetadata, meaningOf } from '@mmstats/format';
 import { REFUSED_LABEL, Registry, SchemaError } from '@mmstats/writer';
-import { tempDir } from './util';
+import { recordsWithMeaning, tempDir } from './util';
 
 const dir = tempDir();
 let serial = 0;
 const options = (extra: object = {}) => ({ path: dir, filename: `registry-${serial++}.mmstats`, ...extra });
 
-function read(path: string) {
-  const bytes = readFileSync(path);
-  const metadata = decodeMetadata(bytes, path);
-  return decodeFile(bytes, { path }).map((record) => ({ label: record.label, value: record.value, ...meaningOf(record.layout, metadata, path) }));
-}
 
 describe('Registry', () => {
   it('writes the process fields and the metrics created after it, with their meaning', () => {
@@ -25,7 +18,7 @@ describe('Registry', () => {
     depth.dec(4);
     depth.inc();
     size.set(4096);
-    const byLabel = Object.fromEntries(read(registry.filename).map((r) => [r.label, r]));
+    const byLabel = Object.fromEntries(recordsWithMeaning(registry.filename).map((r) => [r.label, r]));
     expect(byLabel['jobs.sys.pid']).toMatchObject({ value: process.pid, kind: 'constant' });
     expect(byLabel['jobs.done']).toMatchObject({ value: 3, kind: 'counter', help: 'Jobs finished' });
     expect(byLabel['jobs.depth']).toMatchObject({ value: 7, kind: 'gauge', aggregate: 'max' });
@@ -40,7 +33,7 @@ describe('Registry', () => {
     requests.labels({ route: '/a', status: '2xx' }).inc();
     requests.labels({ route: '/a', status: '2xx' }).inc();
     registry.gauge('pool.size', { labels: ['pool'] }).labels({ pool: 'db' }).set(5);
-    const series = read(registry.filename).filter((r) => r.labels.route !== undefined || r.labels.pool !== undefined);
+    const series = recordsWithMeaning(registry.filename).filter((r) => r.labels.route !== undefined || r.labels.pool !== undefined);
     expect(series.map((r) => [r.label, r.value, r.kind])).toEqual([
       ['http.requests{route="/a",status="2xx"}', 2, 'counter'],
       ['pool.size{pool="db"}', 5, 'gauge'],
@@ -53,7 +46,7 @@ describe('Registry', () => {
     expect(registry.counter('hits', { help: 'Hits' })).toBe(a);
     expect(() => registry.counter('hits', { help: 'Other' })).toThrow(SchemaError);
     expect(() => registry.gauge('hits')).toThrow(/exists already as a counter/);
-    expect(read(registry.filename).filter((r) => r.label === 'hits')).toHaveLength(1);
+    expect(recordsWithMeaning(registry.filename).filter((r) => r.label === 'hits')).toHaveLength(1);
   });
 
   it.each([
@@ -79,7 +72,7 @@ describe('Registry', () => {
       for (let i = 0; i < 400; i++) made.push(registry.counter(`metric.number.${i}`, { help: 'x'.repeat(40) }));
       for (const counter of made) counter.inc(2);
       expect(made.every((counter) => counter.value === 2)).toBe(true);
-      const published = read(registry.filename).filter((r) => r.label.startsWith('metric.number.'));
+      const published = recordsWithMeaning(registry.filename).filter((r) => r.label.startsWith('metric.number.'));
       expect(published.length).toBeGreaterThan(0);
       expect(published.length).toBeLessThan(400);
       expect(published.every((r) => r.value === 2 && r.kind === 'counter')).toBe(true);

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeFile, decodeMetadata, histogramsOf, type DecodedRecord, type FamilyMeta, type HistogramSeries } from '@mmstats/format';
+import { decodeFile, decodeMetadata, histogramsOf, meaningOf, type DecodedRecord, type FamilyMeta, type HistogramSeries } from '@mmstats/format';
 import { BaseMmStats, field, type FieldDefinition } from '@mmstats/writer';
 
 /** A fresh temporary directory, removed after the current test file. */
@@ -90,3 +90,10 @@ export const EVERY_FIELD_STATICS = {
   staticDouble: 1e-300,
   staticText: 'naïve ✓',
 };
+
+/** Each record of a stats file on disk as a reader sees it: label, value and what it means. */
+export function recordsWithMeaning(path: string) {
+  const bytes = readFileSync(path);
+  const metadata = decodeMetadata(bytes, path);
+  return decodeFile(bytes, { path }).map((record) => ({ label: record.label, value: record.value, ...meaningOf(record.layout, metadata, path) }));
+}
