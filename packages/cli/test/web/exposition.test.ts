@@ -8,9 +8,8 @@ import type { StatsFile } from '../../src/web/collect';
 import { escapeHelp, escapeLabelValue, formatSampleValue, metricName, prefersOpenMetrics, renderExposition } from '../../src/web/prometheus';
 import { factLabelName, unitSuffix } from '../../src/web/metric-families';
 import { UsageError } from '../../src/errors';
-import { checkMetricsPrefix, startWebServer, type WebServer } from '../../src/web/server';
-import { makeTempDir, removeTempDir } from '../util';
-import { requireWriterBuild, startAppWriter, type AppWriter } from './helpers';
+import { checkMetricsPrefix } from '../../src/web/server';
+import { serveWriters, startAppWriter, type AppWriter, type ServedWriters } from './helpers';
 
 /** A file as the server reads it: records (and metadata, if given) encoded and decoded through @mmstats/format. */
 function statsFile(file: string, pid: number | undefined, specs: RecordSpec[], metadata?: FamilyMeta[]): StatsFile {
@@ -398,27 +397,21 @@ describe('histograms', () => {
 });
 
 describe('/metrics of real writer processes', () => {
-  let dir: string;
-  let server: WebServer;
-  const writers: AppWriter[] = [];
+  let served: ServedWriters<AppWriter>;
 
   beforeAll(async () => {
-    requireWriterBuild();
-    dir = makeTempDir();
-    writers.push(await startAppWriter(dir, 'app'), await startAppWriter(dir, 'app'));
-    await writers[0].serve([['/a', '2xx', 2], ['/a"\\\n', '5xx', 1]]);
-    await writers[1].serve([['/a', '2xx', 3]]);
-    server = await startWebServer({ scope: { directory: dir, pattern: '*.mmstats' }, port: 0 });
+    served = await serveWriters(async (dir) => {
+      const writers = [await startAppWriter(dir, 'app'), await startAppWriter(dir, 'app')];
+      await writers[0].serve([['/a', '2xx', 2], ['/a"\\\n', '5xx', 1]]);
+      await writers[1].serve([['/a', '2xx', 3]]);
+      return writers;
+    });
   }, 30000);
 
-  afterAll(async () => {
-    await server?.close();
-    await Promise.all(writers.map((writer) => writer.stop()));
-    if (dir) removeTempDir(dir);
-  });
+  afterAll(() => served?.close());
 
   const scrape = async (query: string, openMetrics: boolean) => {
-    const response = await fetch(new URL(`metrics${query}`, server.url), { headers: openMetrics ? { Accept: 'application/openmetrics-text;version=1.0.0' } : {} });
+    const response = await fetch(new URL(`metrics${query}`, served.server.url), { headers: openMetrics ? { Accept: 'application/openmetrics-text;version=1.0.0' } : {} });
     return response.text();
   };
 
@@ -436,7 +429,7 @@ describe('/metrics of real writer processes', () => {
     expect(families.get('cache_hit_ratio')).toMatchObject({ type: 'gauge', unit: 'ratio' });
     const info = families.get('mmstats_process')!;
     expect(info.type).toBe('info');
-    expect(info.samples.map((sample) => Number(sample.labels.pid)).sort()).toEqual(writers.map((writer) => writer.pid).sort());
+    expect(info.samples.map((sample) => Number(sample.labels.pid)).sort()).toEqual(served.writers.map((writer) => writer.pid).sort());
     expect(info.samples.every((sample) => sample.labels.version === `node ${process.version}` && sample.labels.tid !== undefined)).toBe(true);
     const requests = families.get('http_requests')!.samples;
     expect(requests.some((sample) => sample.labels.route === '/a"\\\n' && sample.labels.status === '5xx')).toBe(true);

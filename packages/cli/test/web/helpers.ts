@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 
-import { makeTempDir, PACKAGE_DIR } from '../util';
+import { startWebServer, type WebServer } from '../../src/web/server';
+import { makeTempDir, PACKAGE_DIR, removeTempDir } from '../util';
 
 /** A new temp directory `root` (its real path) holding two empty directories: `stats` and `outside` it. */
 export function makeConfinementDirs(): { root: string; stats: string; outside: string } {
@@ -227,6 +228,33 @@ export async function startPrometheus(dir: string, scrapeConfigs: readonly strin
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exited;
       clearTimeout(timer);
+    },
+  };
+}
+
+/** An `mmstats web` server over a fresh directory of writer processes. */
+export interface ServedWriters<W extends Writer> {
+  readonly dir: string;
+  readonly server: WebServer;
+  readonly writers: W[];
+  /** Closes the server, stops the writers and removes the directory. */
+  close(): Promise<void>;
+}
+
+/** Starts the writers `start` makes in a fresh directory, then a web server over its `*.mmstats`. */
+export async function serveWriters<W extends Writer>(start: (dir: string) => Promise<W[]>): Promise<ServedWriters<W>> {
+  requireWriterBuild();
+  const dir = makeTempDir();
+  const writers = await start(dir);
+  const server = await startWebServer({ scope: { directory: dir, pattern: '*.mmstats' }, port: 0 });
+  return {
+    dir,
+    server,
+    writers,
+    close: async () => {
+      await server.close();
+      await Promise.all(writers.map((writer) => writer.stop()));
+      removeTempDir(dir);
     },
   };
 }
