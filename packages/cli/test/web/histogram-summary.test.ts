@@ -1,7 +1,10 @@
 // The dashboard's histograms: /api/snapshot of real writer processes gives each histogram merged
 // over the processes, with p50/p90/p99 over all time and over the observations since the previous
 // snapshot.
-import { histogramQuantile, type HistogramSeries } from '@mmstats/format';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { encodeFile, histogramQuantile, histogramRecordSpecs, type HistogramSeries } from '@mmstats/format';
 
 import { seriesGrowth } from '../../src/web/histogram-summary';
 import { serveWriters, startHistogramWriter, type HistogramWriter, type ServedWriters } from './helpers';
@@ -71,4 +74,17 @@ describe('/api/snapshot histograms of real writer processes', () => {
     expect(quiet.interval).toMatchObject({ count: 0, p50: null, p90: null, p99: null });
     expect(quiet).toMatchObject({ count: 300 });
   }, 30000);
+
+  test('a file whose histogram records do not form series is skipped with the reason, the others still served', async () => {
+    const specs = histogramRecordSpecs('request.duration', BOUNDS).filter((spec) => !spec.label.endsWith('.count'));
+    const bytes = encodeFile(specs, { metadata: [{ name: 'request.duration', kind: 'histogram', unit: 'seconds' }] }).bytes;
+    fs.writeFileSync(path.join(served.dir, 'broken.mmstats'), bytes);
+    const body = (await (await fetch(new URL('api/snapshot', served.server.url))).json()) as { skipped: unknown[]; histograms: unknown[] };
+    expect(body.skipped).toEqual([{ file: 'broken.mmstats', error: expect.stringMatching(/^record 0 at 0x3: histogram: series .* lacks the count$/) }]);
+    expect(body.histograms).toHaveLength(1);
+    const metrics = await fetch(new URL('metrics', served.server.url));
+    expect(metrics.status).toBe(200);
+    const counts = [...(await metrics.text()).matchAll(/^request_duration_seconds_count\{pid="\d+",file="app-[^"]+"\} (\d+)$/gm)].map((match) => Number(match[1]));
+    expect(counts.sort((a, b) => a - b)).toEqual([100, 200]);
+  });
 });
