@@ -5,6 +5,7 @@ import { jsonValue, type JsonValue } from '../render/json';
 import { formatValueInUnit } from '../render/units';
 import { aggregate, type Aggregation, type LabelValue } from './aggregate';
 import type { Collection } from './collect';
+import { SHOWN_QUANTILES, type HistogramSummary, type ObservationSummary } from './histogram-summary';
 
 const FLOAT: TypeInfo = { signature: 'd', kind: 'float', size: 8 };
 
@@ -75,9 +76,15 @@ export function filesIndex(files: ReadonlyArray<{ readonly file: string }>): Jso
  * and pattern, every file with its pid and records, the skipped files, and `series`: one entry
  * per label over every file, with what it means and its value combined across processes by its
  * family's aggregate (see `seriesJson`). Each record carries its meaning (`kind`, `unit`, …, see
- * `meaningMembers`) and `shown`, its value as read in its unit.
+ * `meaningMembers`) and `shown`, its value as read in its unit. `histograms`: each histogram series
+ * merged over the files (see `histogramJson`).
  */
-export function snapshotJson(collection: Collection, where: { directory: string; pattern: string }, time: number): JsonValue {
+export function snapshotJson(
+  collection: Collection,
+  where: { directory: string; pattern: string },
+  time: number,
+  histograms: readonly HistogramSummary[] = [],
+): JsonValue {
   return {
     time,
     directory: where.directory,
@@ -97,7 +104,44 @@ export function snapshotJson(collection: Collection, where: { directory: string;
       }),
     })),
     series: seriesJson(collection, time),
+    histograms: histograms.map((summary) => histogramJson(summary, time)),
     skipped: skippedJson(collection),
+  };
+}
+
+/** The member name of a quantile: `p50`, `p90`, `p99`. */
+function quantileName(q: number): string {
+  return `p${Math.round(q * 100)}`;
+}
+
+/** `count`, `sum`, then each quantile (null without observations) and `shown`: the quantiles in the unit. */
+function observationsJson(summary: ObservationSummary, unit: string | undefined, time: number): JsonObject {
+  const json: JsonObject = { count: summary.count, sum: jsonValue(summary.sum, FLOAT) };
+  const shown = jsonObject();
+  SHOWN_QUANTILES.forEach((q, i) => {
+    const estimate = summary.quantiles[i];
+    json[quantileName(q)] = estimate === null ? null : jsonValue(estimate, FLOAT);
+    shown[quantileName(q)] = estimate === null ? null : formatValueInUnit(estimate, unit, time * 1000);
+  });
+  json.shown = shown;
+  return json;
+}
+
+/**
+ * One histogram series over every file: `family`, `labels`, `unit`, `help`, `files`, its
+ * observations over all time (`count`, `sum`, `p50`, `p90`, `p99`, `shown`) and `interval`, the
+ * same for the observations since the previous snapshot with its length in `seconds` (null on the
+ * first snapshot).
+ */
+function histogramJson(summary: HistogramSummary, time: number): JsonValue {
+  return {
+    family: summary.family,
+    labels: Object.assign(jsonObject(), summary.labels),
+    unit: summary.unit ?? null,
+    help: summary.help ?? null,
+    files: summary.files,
+    ...observationsJson(summary, summary.unit, time),
+    interval: summary.interval === null ? null : { seconds: summary.interval.seconds, ...observationsJson(summary.interval, summary.unit, time) },
   };
 }
 

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 
-import { DecodeError, type DecodedRecord, type RecordMeaning, type StatValue } from '@mmstats/format';
+import { DecodeError, histogramsOf, type DecodedRecord, type FileMetadata, type HistogramSeries, type RecordLayout, type RecordMeaning, type StatValue } from '@mmstats/format';
 
 import type { ReadError } from '../errors';
 
@@ -23,6 +23,8 @@ export interface StatsFile {
   readonly unstable: readonly string[];
   /** What each record means (kind, unit, family, labels), by `record.layout.index`. */
   readonly meanings: readonly RecordMeaning[];
+  /** The file's histogram series (SPEC.md §14.6) whose every part was confirmed, from `histogramsOf`. */
+  readonly histograms: readonly HistogramSeries[];
 }
 
 /** A file that could not be served, with the reason (never the file's contents). */
@@ -104,12 +106,34 @@ export async function collectFiles(scope: StatsScope, pattern?: string, options:
       const error = cause instanceof ReplacedFileError ? cause.message : skipReason(snapshot.error, file);
       skipped.push({ file, error });
     } else {
+      const histograms = fileHistograms(snapshot, file);
+      if (histograms instanceof DecodeError) {
+        skipped.push({ file, error: withoutFileName(histograms.message, file) });
+        continue;
+      }
       const unstable = snapshot.unstable.map((record) => record.label);
-      files.push({ file, pid: pidOf(snapshot.records), records: snapshot.records, unstable, meanings: snapshot.meanings });
+      files.push({ file, pid: pidOf(snapshot.records), records: snapshot.records, unstable, meanings: snapshot.meanings, histograms });
       if (unstable.length > 0) skipped.push({ file, error: unstableReason(unstable) });
     }
   }
   return { files, skipped };
+}
+
+/**
+ * The histogram series of a read file, or the `DecodeError` that says why its histogram records do
+ * not form series (a bucket without a bound, a series without its count, …).
+ */
+export function fileHistograms(
+  snapshot: { readonly records: readonly DecodedRecord[]; readonly unstable: readonly RecordLayout[]; readonly metadata: FileMetadata | undefined },
+  file: string,
+): HistogramSeries[] | DecodeError {
+  const layout = [...snapshot.records.map((record) => record.layout), ...snapshot.unstable].sort((a, b) => a.index - b.index);
+  try {
+    return histogramsOf(layout, snapshot.metadata, snapshot.records, file).series;
+  } catch (error) {
+    if (error instanceof DecodeError) return error;
+    throw error;
+  }
 }
 
 /** The pid a file names: its last `…sys.pid` record, when that holds a process id (see `toProcessId`). */

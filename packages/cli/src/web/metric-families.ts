@@ -1,18 +1,23 @@
 // The Prometheus families of a set of stats files: each record's family, type, unit and labels come
 // from the one model of @mmstats/format (meaningOf, isSummable, combineValues); this module only
 // decides the names and labels Prometheus sees, and keeps them valid and unique.
-import { combineValues, isSummable, type RecordMeaning, type StatValue } from '@mmstats/format';
+import { combineValues, cumulativeCounts, formatBound, isSummable, mergeHistograms, type HistogramSeries, type RecordMeaning, type StatValue } from '@mmstats/format';
 
 import type { StatsFile } from './collect';
 
 /** What a family is to Prometheus (OpenMetrics spells `untyped` as `unknown`). */
-export type PrometheusType = 'counter' | 'gauge' | 'info' | 'untyped';
+export type PrometheusType = 'counter' | 'gauge' | 'histogram' | 'info' | 'untyped';
 
 /** One sample: its labels in order, and its value. */
 export interface PrometheusSample {
+  /** What follows the family's sample name: `_bucket`, `_count` or `_sum` in a histogram; none elsewhere. */
+  readonly suffix?: HistogramSuffix;
   readonly labels: ReadonlyArray<readonly [string, string]>;
   readonly value: StatValue;
 }
+
+/** The sample names of a histogram family after its name. */
+export type HistogramSuffix = '_bucket' | '_count' | '_sum';
 
 /** One metric family, named as OpenMetrics names it (counters without `_total`, info without `_info`). */
 export interface PrometheusFamily {
@@ -39,6 +44,9 @@ export const PROCESS_INFO_NAME = 'mmstats_process';
 
 /** Labels the exposition sets itself: a series label of the same name is renamed `exported_<name>`. */
 const READER_LABELS: readonly string[] = ['pid', 'file', 'label', 'value'];
+
+/** The label of a histogram bucket's upper bound. */
+const BOUND_LABEL = 'le';
 
 /**
  * A metric name from an mmstats label: every character outside `[a-zA-Z0-9_]` (dots, dashes,
@@ -107,13 +115,17 @@ interface Member {
   readonly file: StatsFile;
   readonly series: ReadonlyArray<readonly [string, string]>;
   readonly value: StatValue;
+  /** The whole series, for a member of a histogram family. */
+  readonly histogram?: HistogramSeries;
 }
 
 /**
  * The families of `files` for `/metrics`. Each record's meaning decides its family: counters are
  * `counter` (samples `<name>_total`), gauges, averages and timers `gauge`, text `info` (only with
  * `strings`), records without metadata `untyped` as before (their text, with `strings`, in an
- * untyped `<name>_info`). A unit adds its suffix to the name. Constants (`sys.pid`,
+ * untyped `<name>_info`). Histograms (SPEC.md §14.6) are `histogram`: per series, cumulative
+ * `_bucket{le=…}` samples, `_count` and `_sum`; with `sum`, the series of every file merged
+ * exactly by `mergeHistograms`. A unit adds its suffix to the name. Constants (`sys.pid`,
  * `org.nodejs.version`, …) are no samples of their own: each file's are the labels of one
  * `mmstats_process_info` sample. Samples carry `pid` (when the file names one), `file`, a
  * `label` label where labels that sanitise to one name share a family, then the series' labels.
@@ -124,10 +136,29 @@ export function metricFamilies(files: readonly StatsFile[], options: FamilyOptio
   const prefix = options.prefix ?? '';
   const gathering = new Map<string, Gathering>();
   const facts: Array<{ file: StatsFile; facts: Array<[string, StatValue]> }> = [];
+  const gather = (key: Pick<Gathering, 'stem' | 'suffix' | 'type' | 'unit' | 'summed' | 'text' | 'help'>, member: Member) => {
+    const id = [key.stem, key.type, key.suffix, key.summed, key.text].join('\0');
+    let family = gathering.get(id);
+    if (family === undefined) {
+      family = { ...key, sources: [], members: [], keys: new Set() };
+      gathering.set(id, family);
+    }
+    const identity = JSON.stringify([member.file.file, member.source, [...member.series].sort()]);
+    if (family.keys.has(identity)) return;
+    family.keys.add(identity);
+    if (!family.sources.includes(member.source)) family.sources.push(member.source);
+    family.members.push(member);
+  };
   for (const file of files) {
     const fileFacts: Array<[string, StatValue]> = [];
+    const histogramMeanings = new Map<string, RecordMeaning>();
     for (const record of file.records) {
       const meaning = file.meanings[record.layout.index];
+      if (meaning.part !== undefined) {
+        // A part of a histogram series: the series comes whole from `file.histograms` below.
+        histogramMeanings.set(meaning.family, meaning);
+        continue;
+      }
       const type = typeOf(meaning, record.value);
       if (type === undefined) {
         fileFacts.push([record.label, record.value]);
@@ -141,18 +172,18 @@ export function metricFamilies(files: readonly StatsFile[], options: FamilyOptio
       if (type === 'info') stem = stem.replace(/(.)_info$/, '$1');
       if (type === 'untyped' && text) stem += '_info';
       const summed = options.sum === true && !text && isSummable(meaning);
-      const key = [stem, type, unit?.suffix ?? '', summed, text].join('\0');
-      let family = gathering.get(key);
-      if (family === undefined) {
-        family = { stem, suffix: unit?.suffix ?? '', type, unit: unit?.unit, summed, text, help: meaning.help, sources: [], members: [], keys: new Set() };
-        gathering.set(key, family);
-      }
-      const series = Object.entries(meaning.labels);
-      const identity = JSON.stringify([file.file, meaning.family, [...series].sort()]);
-      if (family.keys.has(identity)) continue;
-      family.keys.add(identity);
-      if (!family.sources.includes(meaning.family)) family.sources.push(meaning.family);
-      family.members.push({ source: meaning.family, file, series, value: record.value });
+      gather(
+        { stem, suffix: unit?.suffix ?? '', type, unit: unit?.unit, summed, text, help: meaning.help },
+        { source: meaning.family, file, series: Object.entries(meaning.labels), value: record.value },
+      );
+    }
+    for (const series of file.histograms) {
+      const meaning = histogramMeanings.get(series.family);
+      const unit = meaning?.unit === undefined ? undefined : unitSuffix(meaning.unit);
+      gather(
+        { stem: metricName(series.family, prefix), suffix: unit?.suffix ?? '', type: 'histogram', unit: unit?.unit, summed: options.sum === true, text: false, help: meaning?.help },
+        { source: series.family, file, series: Object.entries(series.labels), value: series.count, histogram: series },
+      );
     }
     if (fileFacts.length > 0) facts.push({ file, facts: fileFacts });
   }
@@ -165,6 +196,7 @@ export function metricFamilies(files: readonly StatsFile[], options: FamilyOptio
 function namesTaken(name: string, type: PrometheusType): string[] {
   if (type === 'counter') return [name, `${name}_total`, `${name}_created`];
   if (type === 'info') return [name, `${name}_info`];
+  if (type === 'histogram') return [name, `${name}_bucket`, `${name}_count`, `${name}_sum`, `${name}_created`];
   return [name];
 }
 
@@ -200,7 +232,8 @@ function toFamily(family: Gathering): PrometheusFamily {
     for (const group of groups.values()) {
       const first = group[0];
       const labels = sampleLabels([], shared ? first.source : undefined, first.series);
-      samples.push({ labels, value: combineValues('sum', group.map((member) => member.value))! });
+      if (family.type === 'histogram') samples.push(...histogramSamples(labels, mergeHistograms(group.map((member) => member.histogram!))));
+      else samples.push({ labels, value: combineValues('sum', group.map((member) => member.value))! });
     }
   } else {
     for (const member of family.members) {
@@ -209,12 +242,26 @@ function toFamily(family: Gathering): PrometheusFamily {
       own.push(['file', member.file.file]);
       const isText = typeof member.value === 'string';
       const labels = sampleLabels(own, shared ? member.source : undefined, member.series, isText ? (member.value as string) : undefined);
-      samples.push({ labels, value: isText ? 1 : member.value });
+      if (member.histogram !== undefined) samples.push(...histogramSamples(labels, member.histogram));
+      else samples.push({ labels, value: isText ? 1 : member.value });
     }
   }
   const what = `${shared ? 'labels' : 'label'} ${family.sources.join(', ')}`;
   const help = family.help !== undefined && !shared ? family.help : `mmstats ${what}${family.text ? ' (text in the value label)' : ''}${family.summed ? ', summed over all files' : ''}`;
   return { name: withUnit(family.stem, family.suffix), type: family.type, unit: family.unit, help, samples };
+}
+
+/**
+ * The samples of one histogram series: a `_bucket` per bound with its cumulative count (from
+ * `cumulativeCounts`, so the `+Inf` bucket equals `_count` and no bucket falls below the one
+ * before, whatever moment of an `observe()` the copy caught), then `_count` and `_sum`.
+ */
+function histogramSamples(labels: ReadonlyArray<readonly [string, string]>, series: HistogramSeries): PrometheusSample[] {
+  const cumulative = cumulativeCounts(series);
+  const samples: PrometheusSample[] = series.bounds.map((bound, i) => ({ suffix: '_bucket', labels: [...labels, [BOUND_LABEL, formatBound(bound)]], value: cumulative[i] }));
+  samples.push({ suffix: '_count', labels, value: series.count });
+  samples.push({ suffix: '_sum', labels, value: series.sum });
+  return samples;
 }
 
 /** A sample's labels: the exposition's own, `label` where needed, the series' (renamed where they clash), the text. */

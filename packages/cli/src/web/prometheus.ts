@@ -86,15 +86,15 @@ export function renderExposition(files: readonly StatsFile[], options: Expositio
     if (openMetrics && family.unit !== undefined) lines.push(`# UNIT ${typeName} ${family.unit}`);
     for (const sample of family.samples) {
       const labels = sample.labels.length === 0 ? '' : `{${renderPairs(sample.labels)}}`;
-      lines.push(`${sampleName}${labels} ${formatSampleValue(sample.value)}`);
+      lines.push(`${sampleName}${sample.suffix ?? ''}${labels} ${formatSampleValue(sample.value)}`);
     }
   }
   if (openMetrics) lines.push('# EOF');
   return lines.length === 0 ? '' : lines.join('\n') + '\n';
 }
 
-const TEXT_TYPES: Readonly<Record<PrometheusType, string>> = { counter: 'counter', gauge: 'gauge', info: 'gauge', untyped: 'untyped' };
-const OPENMETRICS_TYPES: Readonly<Record<PrometheusType, string>> = { counter: 'counter', gauge: 'gauge', info: 'info', untyped: 'unknown' };
+const TEXT_TYPES: Readonly<Record<PrometheusType, string>> = { counter: 'counter', gauge: 'gauge', histogram: 'histogram', info: 'gauge', untyped: 'untyped' };
+const OPENMETRICS_TYPES: Readonly<Record<PrometheusType, string>> = { counter: 'counter', gauge: 'gauge', histogram: 'histogram', info: 'info', untyped: 'unknown' };
 
 function renderPairs(pairs: ReadonlyArray<readonly [string, string]>): string {
   return pairs.map(([key, value]) => `${key}="${escapeLabelValue(value)}"`).join(',');

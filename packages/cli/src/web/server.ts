@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 import { stringifyJson, type JsonValue } from '../render/json';
 import { filesIndex, snapshotJson, statsByPrefix, statsIndex } from './api';
+import { HistogramIntervals } from './histogram-summary';
 import { loadAssets, type Asset } from './assets';
 import { OnceLog } from '../render/once-log';
 import { collectFiles, narrowCollection, unstableReason, type Collection } from './collect';
@@ -98,7 +99,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     return collection;
   });
   const gate = new RequestGate(options.maxActive ?? DEFAULT_MAX_ACTIVE, options.maxWaiting ?? DEFAULT_MAX_WAITING);
-  const context: Context = { scope: options.scope, metricsPrefix: checkMetricsPrefix(options.metricsPrefix ?? ''), assets, problems, loopbackOnly, read, gate, answers: new AnswerMemo() };
+  const context: Context = { scope: options.scope, metricsPrefix: checkMetricsPrefix(options.metricsPrefix ?? ''), assets, problems, loopbackOnly, read, gate, answers: new AnswerMemo(), histogramIntervals: new HistogramIntervals() };
   const server = http.createServer((request, response) => {
     handle(request, response, context).catch((err: unknown) => {
       // Keyed by the error alone: the URL is the client's to vary.
@@ -139,6 +140,8 @@ interface Context {
   /** Answers rendered from the current read, for requests that share it. */
   readonly answers: AnswerMemo<Collection, Answer>;
   readonly gate: RequestGate;
+  /** The histograms of the previous snapshot, for the current interval's quantiles. */
+  readonly histogramIntervals: HistogramIntervals;
 }
 
 async function handle(request: http.IncomingMessage, response: http.ServerResponse, context: Context): Promise<void> {
@@ -220,7 +223,9 @@ function render(route: Exclude<Route, { name: 'files' }>, url: URL, shared: Coll
       const pattern = query.pattern();
       const collection = narrowCollection(shared, pattern);
       const where = { directory: scope.directory, pattern: pattern ?? scope.pattern };
-      return jsonAnswer(snapshotJson(collection, where, Date.now() / 1000), collection);
+      const time = Date.now() / 1000;
+      const histograms = context.histogramIntervals.summaries(where.pattern, collection.files, time);
+      return jsonAnswer(snapshotJson(collection, where, time, histograms), collection);
     }
     case 'metrics': {
       const query = Query.parse(url.searchParams, ['aggregate', 'strings', 'glob']);

@@ -10,7 +10,17 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 import { startWebServer, type WebServer } from '../../src/web/server';
 import { makeTempDir, PACKAGE_DIR, removeTempDir, writeStatsFile } from '../util';
-import { haveProgram, requireWriterBuild, startAppWriter, startWriter, type Writer } from './helpers';
+import {
+  haveProgram,
+  requireWriterBuild,
+  serveWriters,
+  startAppWriter,
+  startHistogramWriter,
+  startWriter,
+  type HistogramWriter,
+  type ServedWriters,
+  type Writer,
+} from './helpers';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = path.resolve(PACKAGE_DIR, '..', '..', 'artifacts', 'web-dashboard.png');
@@ -191,4 +201,39 @@ describeWithChromium('dashboard of a labelled application in Chromium', () => {
   test('no script error and no Content-Security-Policy violation on the page', () => {
     expect(problems).toEqual([]);
   });
+});
+
+describeWithChromium('histograms in the dashboard in Chromium', () => {
+  let served: ServedWriters<HistogramWriter>;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    served = await serveWriters(async (dir) => [await startHistogramWriter(dir, 'app', [0.25, 0.5, 1, 2]), await startHistogramWriter(dir, 'app', [0.25, 0.5, 1, 2])]);
+    await Promise.all(served.writers.map((writer) => writer.observe(Array(50).fill(0.1))));
+    ({ browser, page } = await openDashboard(served.server.url, 860, problems));
+  }, 30000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.close();
+  });
+
+  const cells = () => page.locator('#histograms tr[data-family="request.duration"] td').allTextContents();
+
+  test("one row per histogram with the interval's p50/p90/p99 over every process, instead of a row per bucket", async () => {
+    await page.locator('#histograms tr[data-family="request.duration"]').waitFor();
+    expect(await page.locator('tr.stat[data-label^="request.duration"]').count()).toBe(0);
+    // Both processes now observe 1.5 s: the next interval's quantiles lie in the (1 s, 2 s] bucket.
+    await Promise.all(served.writers.map((writer) => writer.observe(Array(50).fill(1.5))));
+    await page.waitForFunction(() => document.querySelector('#histograms tr[data-family="request.duration"] td:nth-child(2)')?.textContent === '1.50s');
+    const [name, p50, p90, p99, rate] = await cells();
+    expect([name, p50, p90, p99]).toEqual(['request.duration', '1.50s', '1.90s', '1.99s']);
+    expect(Number(rate)).toBeGreaterThan(0);
+    expect(await page.locator('#histograms tr[data-family="request.duration"]').getAttribute('title')).toContain('200 observations');
+    // Nothing observed since: no quantile in the interval.
+    await page.waitForFunction(() => document.querySelector('#histograms tr[data-family="request.duration"] td:nth-child(2)')?.textContent === '–');
+    expect(problems).toEqual([]);
+  }, 30000);
 });

@@ -2,22 +2,22 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { decodeFile, decodeMetadata, encodeFile, meaningsOf, type FamilyMeta, type RecordSpec } from '@mmstats/format';
+import { decodeFile, decodeMetadata, encodeFile, histogramRecordSpecs, histogramsOf, meaningsOf, type FamilyMeta, type RecordSpec } from '@mmstats/format';
 
 import type { StatsFile } from '../../src/web/collect';
 import { escapeHelp, escapeLabelValue, formatSampleValue, metricName, prefersOpenMetrics, renderExposition } from '../../src/web/prometheus';
 import { factLabelName, unitSuffix } from '../../src/web/metric-families';
 import { UsageError } from '../../src/errors';
-import { checkMetricsPrefix, startWebServer, type WebServer } from '../../src/web/server';
-import { makeTempDir, removeTempDir } from '../util';
-import { requireWriterBuild, startAppWriter, type AppWriter } from './helpers';
+import { checkMetricsPrefix } from '../../src/web/server';
+import { serveWriters, startAppWriter, type AppWriter, type ServedWriters } from './helpers';
 
 /** A file as the server reads it: records (and metadata, if given) encoded and decoded through @mmstats/format. */
 function statsFile(file: string, pid: number | undefined, specs: RecordSpec[], metadata?: FamilyMeta[]): StatsFile {
   const bytes = encodeFile(specs, metadata ? { metadata } : {}).bytes;
   const records = decodeFile(bytes);
   const meta = decodeMetadata(bytes);
-  return { file, pid, records, unstable: [], meanings: meaningsOf(records.map((record) => record.layout), meta) };
+  const layout = records.map((record) => record.layout);
+  return { file, pid, records, unstable: [], meanings: meaningsOf(layout, meta), histograms: histogramsOf(layout, meta, records, file).series };
 }
 
 const counter = (label: string, value: number | bigint): RecordSpec => ({ label, signature: 'Q', buffered: true, initial: value });
@@ -340,28 +340,78 @@ describe('files with metadata', () => {
   });
 });
 
-describe('/metrics of real writer processes', () => {
-  let dir: string;
-  let server: WebServer;
-  const writers: AppWriter[] = [];
+describe('histograms', () => {
+  const meta: FamilyMeta[] = [
+    { name: 'sys.pid', kind: 'constant' },
+    { name: 'http.duration', kind: 'histogram', unit: 'seconds', help: 'Time to answer', labels: ['route'] },
+  ];
+  /** A file whose `/a` series holds `buckets` (per bucket, as stored) and whose count record says `count`. */
+  const app = (file: string, pid: number, buckets: number[], count: number, sum: number) => {
+    const specs = histogramRecordSpecs('http.duration', [0.1, 1], ['route'], ['/a']);
+    const values = [...buckets, count, sum];
+    return statsFile(file, pid, [counter('sys.pid', pid), ...specs.map((spec, i) => ({ ...spec, initial: values[i] }))], meta);
+  };
+  // The first copy caught an observe() between its bucket and its count: the buckets hold one more.
+  const files = [app('web-1.mmstats', 101, [2, 1, 0], 2, 0.75), app('web-2.mmstats', 102, [1, 0, 3], 4, 30)];
 
-  beforeAll(async () => {
-    requireWriterBuild();
-    dir = makeTempDir();
-    writers.push(await startAppWriter(dir, 'app'), await startAppWriter(dir, 'app'));
-    await writers[0].serve([['/a', '2xx', 2], ['/a"\\\n', '5xx', 1]]);
-    await writers[1].serve([['/a', '2xx', 3]]);
-    server = await startWebServer({ scope: { directory: dir, pattern: '*.mmstats' }, port: 0 });
-  }, 30000);
-
-  afterAll(async () => {
-    await server?.close();
-    await Promise.all(writers.map((writer) => writer.stop()));
-    if (dir) removeTempDir(dir);
+  test('typed histogram: cumulative _bucket with le, _count equal to the +Inf bucket, _sum, per process, named with the unit', () => {
+    const { text, openMetrics } = checkBoth(files);
+    expect(text).toContain(
+      '# HELP http_duration_seconds Time to answer\n' +
+        '# TYPE http_duration_seconds histogram\n' +
+        'http_duration_seconds_bucket{pid="101",file="web-1.mmstats",route="/a",le="0.1"} 2\n' +
+        'http_duration_seconds_bucket{pid="101",file="web-1.mmstats",route="/a",le="1"} 3\n' +
+        'http_duration_seconds_bucket{pid="101",file="web-1.mmstats",route="/a",le="+Inf"} 3\n' +
+        'http_duration_seconds_count{pid="101",file="web-1.mmstats",route="/a"} 3\n' +
+        'http_duration_seconds_sum{pid="101",file="web-1.mmstats",route="/a"} 0.75\n' +
+        'http_duration_seconds_bucket{pid="102",file="web-2.mmstats",route="/a",le="0.1"} 1\n',
+    );
+    expect(text).not.toMatch(/http_duration_(bucket|count|sum)/);
+    expect(openMetrics).toContain('# TYPE http_duration_seconds histogram\n# UNIT http_duration_seconds seconds\nhttp_duration_seconds_bucket{');
   });
 
+  test('aggregate=sum merges the series of every process bucket by bucket, without pid and file', () => {
+    const { text } = checkBoth(files, { sum: true });
+    expect(text).toContain(
+      '# TYPE http_duration_seconds histogram\n' +
+        'http_duration_seconds_bucket{route="/a",le="0.1"} 3\n' +
+        'http_duration_seconds_bucket{route="/a",le="1"} 4\n' +
+        'http_duration_seconds_bucket{route="/a",le="+Inf"} 7\n' +
+        'http_duration_seconds_count{route="/a"} 7\n' +
+        'http_duration_seconds_sum{route="/a"} 30.75\n',
+    );
+  });
+
+  testWithParser('the OpenMetrics parser reads a histogram family', () => {
+    const parsed = parseOpenMetrics(renderExposition(files, { openMetrics: true }));
+    const family = parsed.find((f) => f.name === 'http_duration_seconds');
+    expect(family).toMatchObject({ type: 'histogram', unit: 'seconds' });
+    expect(family!.samples.filter((sample) => sample.labels.pid === '102').map((sample) => [sample.name, sample.labels.le, sample.value])).toEqual([
+      ['http_duration_seconds_bucket', '0.1', '1'],
+      ['http_duration_seconds_bucket', '1', '1'],
+      ['http_duration_seconds_bucket', '+Inf', '4'],
+      ['http_duration_seconds_count', undefined, '4'],
+      ['http_duration_seconds_sum', undefined, '30'],
+    ]);
+  });
+});
+
+describe('/metrics of real writer processes', () => {
+  let served: ServedWriters<AppWriter>;
+
+  beforeAll(async () => {
+    served = await serveWriters(async (dir) => {
+      const writers = [await startAppWriter(dir, 'app'), await startAppWriter(dir, 'app')];
+      await writers[0].serve([['/a', '2xx', 2], ['/a"\\\n', '5xx', 1]]);
+      await writers[1].serve([['/a', '2xx', 3]]);
+      return writers;
+    });
+  }, 30000);
+
+  afterAll(() => served?.close());
+
   const scrape = async (query: string, openMetrics: boolean) => {
-    const response = await fetch(new URL(`metrics${query}`, server.url), { headers: openMetrics ? { Accept: 'application/openmetrics-text;version=1.0.0' } : {} });
+    const response = await fetch(new URL(`metrics${query}`, served.server.url), { headers: openMetrics ? { Accept: 'application/openmetrics-text;version=1.0.0' } : {} });
     return response.text();
   };
 
@@ -379,7 +429,7 @@ describe('/metrics of real writer processes', () => {
     expect(families.get('cache_hit_ratio')).toMatchObject({ type: 'gauge', unit: 'ratio' });
     const info = families.get('mmstats_process')!;
     expect(info.type).toBe('info');
-    expect(info.samples.map((sample) => Number(sample.labels.pid)).sort()).toEqual(writers.map((writer) => writer.pid).sort());
+    expect(info.samples.map((sample) => Number(sample.labels.pid)).sort()).toEqual(served.writers.map((writer) => writer.pid).sort());
     expect(info.samples.every((sample) => sample.labels.version === `node ${process.version}` && sample.labels.tid !== undefined)).toBe(true);
     const requests = families.get('http_requests')!.samples;
     expect(requests.some((sample) => sample.labels.route === '/a"\\\n' && sample.labels.status === '5xx')).toBe(true);

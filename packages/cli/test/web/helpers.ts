@@ -1,8 +1,10 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 
-import { makeTempDir, PACKAGE_DIR } from '../util';
+import { startWebServer, type WebServer } from '../../src/web/server';
+import { makeTempDir, PACKAGE_DIR, removeTempDir } from '../util';
 
 /** A new temp directory `root` (its real path) holding two empty directories: `stats` and `outside` it. */
 export function makeConfinementDirs(): { root: string; stats: string; outside: string } {
@@ -94,16 +96,22 @@ export interface AppWriter extends Writer {
   serve(requests: ReadonlyArray<readonly [route: string, status: string, times: number]>): Promise<void>;
 }
 
-/** Starts the application writer into `<dir>/<name>-<pid>-<tid>.mmstats`, with made-up traffic or driven by `serve`. */
-export async function startAppWriter(dir: string, name: string, mode: 'traffic' | 'driven' = 'driven'): Promise<AppWriter> {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [APP_WRITER, dir, name, mode]);
+/** A writer process driven over its standard input: one JSON command a line, one answer line each. */
+interface DrivenWriter extends Writer {
+  /** Sends `command`; resolves once the writer has answered it. */
+  send(command: object): Promise<void>;
+}
+
+/** Starts fixture `script` with `args`; it prints `{"file": …}` first, then answers each command with a line. */
+async function startDrivenWriter(script: string, args: readonly string[]): Promise<DrivenWriter> {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [script, ...args]);
   let err = '';
   child.stderr.on('data', (chunk) => (err += chunk));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const lines: string[] = [];
   const waiting: Array<{ resolve: (line: string) => void; reject: (error: Error) => void }> = [];
   child.once('exit', (code) => {
-    for (const waiter of waiting.splice(0)) waiter.reject(new Error(`app writer exited with ${code}: ${err}`));
+    for (const waiter of waiting.splice(0)) waiter.reject(new Error(`${path.basename(script)} exited with ${code}: ${err}`));
   });
   let out = '';
   child.stdout.on('data', (chunk) => {
@@ -120,20 +128,133 @@ export async function startAppWriter(dir: string, name: string, mode: 'traffic' 
     new Promise<string>((resolve, reject) => {
       const line = lines.shift();
       if (line !== undefined) return resolve(line);
-      if (child.exitCode !== null || child.signalCode !== null) return reject(new Error(`app writer exited: ${err}`));
+      if (child.exitCode !== null || child.signalCode !== null) return reject(new Error(`${path.basename(script)} exited: ${err}`));
       waiting.push({ resolve, reject });
     });
   const file = JSON.parse(await nextLine()).file as string;
   return {
     pid: child.pid!,
     file,
-    serve: async (requests) => {
-      child.stdin.write(JSON.stringify({ requests }) + '\n');
+    send: async (command) => {
+      child.stdin.write(JSON.stringify(command) + '\n');
       await nextLine();
     },
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
+    },
+  };
+}
+
+/** Starts the application writer into `<dir>/<name>-<pid>-<tid>.mmstats`, with made-up traffic or driven by `serve`. */
+export async function startAppWriter(dir: string, name: string, mode: 'traffic' | 'driven' = 'driven'): Promise<AppWriter> {
+  const { send, ...writer } = await startDrivenWriter(APP_WRITER, [dir, name, mode]);
+  return { ...writer, serve: (requests) => send({ requests }) };
+}
+
+/** The histogram writer (see the fixture): one histogram, observed only when told. */
+export const HISTOGRAM_WRITER = path.join(__dirname, 'fixtures', 'histogram-writer.js');
+
+/** A running histogram writer. */
+export interface HistogramWriter extends Writer {
+  /** Observes each value into its `request.duration` histogram; resolves once the writer has. */
+  observe(values: readonly number[]): Promise<void>;
+}
+
+/**
+ * Starts the histogram writer into `<dir>/<name>-<pid>-<tid>.mmstats`: `request.duration`
+ * (seconds) with the log-scale default buckets, or with `buckets` as explicit bounds.
+ */
+export async function startHistogramWriter(dir: string, name: string, buckets?: readonly number[]): Promise<HistogramWriter> {
+  const { send, ...writer } = await startDrivenWriter(HISTOGRAM_WRITER, [dir, name, JSON.stringify(buckets ?? null)]);
+  return { ...writer, observe: (values) => send({ observe: values }) };
+}
+
+/** Debian's Prometheus server. */
+export const PROMETHEUS = '/usr/bin/prometheus';
+
+/** A port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** One sample of an instant vector from Prometheus' query API. */
+export interface PromSample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+/** A Prometheus server the test started, listening on loopback. */
+export interface PrometheusServer {
+  readonly url: string;
+  /** What it wrote to standard error so far. */
+  log(): string;
+  /** The result of `promql` (at `time`, Unix seconds as text, if given), or undefined when empty or failed. */
+  query(promql: string, time?: string): Promise<PromSample[] | undefined>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Prometheus on a free loopback port with `scrapeConfigs` (YAML lines under
+ * `scrape_configs:`), scraping every second; its config and database live in `dir`.
+ */
+export async function startPrometheus(dir: string, scrapeConfigs: readonly string[]): Promise<PrometheusServer> {
+  const config = path.join(dir, 'prometheus.yml');
+  fs.writeFileSync(config, ['global:', '  scrape_interval: 1s', '  scrape_timeout: 900ms', 'scrape_configs:', ...scrapeConfigs, ''].join('\n'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(PROMETHEUS, [`--config.file=${config}`, `--storage.tsdb.path=${path.join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn']);
+  let log = '';
+  child.stderr.on('data', (chunk) => (log += chunk));
+  child.stdout.resume();
+  return {
+    url,
+    log: () => log,
+    query: async (promql, time) => {
+      const at = time === undefined ? '' : `&time=${time}`;
+      const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}${at}`);
+      if (!response.ok) return undefined;
+      const body = (await response.json()) as { data: { result: PromSample[] } };
+      return body.data.result.length > 0 ? body.data.result : undefined;
+    },
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** An `mmstats web` server over a fresh directory of writer processes. */
+export interface ServedWriters<W extends Writer> {
+  readonly dir: string;
+  readonly server: WebServer;
+  readonly writers: W[];
+  /** Closes the server, stops the writers and removes the directory. */
+  close(): Promise<void>;
+}
+
+/** Starts the writers `start` makes in a fresh directory, then a web server over its `*.mmstats`. */
+export async function serveWriters<W extends Writer>(start: (dir: string) => Promise<W[]>): Promise<ServedWriters<W>> {
+  requireWriterBuild();
+  const dir = makeTempDir();
+  const writers = await start(dir);
+  const server = await startWebServer({ scope: { directory: dir, pattern: '*.mmstats' }, port: 0 });
+  return {
+    dir,
+    server,
+    writers,
+    close: async () => {
+      await server.close();
+      await Promise.all(writers.map((writer) => writer.stop()));
+      removeTempDir(dir);
     },
   };
 }

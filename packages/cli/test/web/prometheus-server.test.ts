@@ -1,40 +1,17 @@
 // A real Prometheus server (Debian's `prometheus`) scrapes `mmstats web` on loopback (in
 // OpenMetrics, which it prefers); the values of real writer processes, a labelled counter among
 // them, are read back through Prometheus' HTTP query API.
-import { spawn, type ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as net from 'node:net';
-import * as path from 'node:path';
-
 import { startWebServer, type WebServer } from '../../src/web/server';
 import { makeTempDir, removeTempDir, writeStatsFile } from '../util';
-import { eventually, haveProgram, requireWriterBuild, startAppWriter, type AppWriter } from './helpers';
-
-const PROMETHEUS = '/usr/bin/prometheus';
+import { eventually, haveProgram, PROMETHEUS, requireWriterBuild, startAppWriter, startPrometheus, type AppWriter, type PrometheusServer, type PromSample } from './helpers';
 
 const available = haveProgram(PROMETHEUS, 'prometheus');
 const describeWithPrometheus = available ? describe : describe.skip;
 
-/** A port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-interface PromSample {
-  metric: Record<string, string>;
-  value: [number, string];
-}
-
 describeWithPrometheus('Prometheus scraping mmstats web', () => {
   let dir: string;
   let server: WebServer;
-  let prometheus: ChildProcess;
-  let prometheusUrl: string;
-  let prometheusLog = '';
+  let prometheus: PrometheusServer;
   let first: AppWriter;
   let second: AppWriter;
 
@@ -56,54 +33,23 @@ describeWithPrometheus('Prometheus scraping mmstats web', () => {
     ]);
     server = await startWebServer({ scope: { directory: dir, pattern: '*.mmstats' }, port: 0 });
     const target = new URL(server.url).host;
-    const config = path.join(dir, 'prometheus.yml');
-    fs.writeFileSync(
-      config,
-      [
-        'global:',
-        '  scrape_interval: 1s',
-        '  scrape_timeout: 900ms',
-        'scrape_configs:',
-        '  - job_name: mmstats',
-        `    static_configs: [{ targets: ['${target}'] }]`,
-        '  - job_name: mmstats-sum',
-        "    params: { aggregate: [sum], strings: ['1'] }",
-        `    static_configs: [{ targets: ['${target}'] }]`,
-        '',
-      ].join('\n'),
-    );
-    const port = await freePort();
-    prometheusUrl = `http://127.0.0.1:${port}`;
-    prometheus = spawn(PROMETHEUS, [
-      `--config.file=${config}`,
-      `--storage.tsdb.path=${path.join(dir, 'tsdb')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--log.level=warn',
+    prometheus = await startPrometheus(dir, [
+      '  - job_name: mmstats',
+      `    static_configs: [{ targets: ['${target}'] }]`,
+      '  - job_name: mmstats-sum',
+      "    params: { aggregate: [sum], strings: ['1'] }",
+      `    static_configs: [{ targets: ['${target}'] }]`,
     ]);
-    prometheus.stderr!.on('data', (chunk) => (prometheusLog += chunk));
-    prometheus.stdout!.resume();
   }, 30000);
 
   afterAll(async () => {
-    if (prometheus && prometheus.exitCode === null) {
-      const exited = new Promise((resolve) => prometheus.once('exit', resolve));
-      prometheus.kill('SIGTERM');
-      const timer = setTimeout(() => prometheus.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await prometheus?.stop();
     await server?.close();
     await Promise.all([first, second].map((writer) => writer?.stop()));
     if (dir) removeTempDir(dir);
   });
 
-  async function queryAt(promql: string, time?: string): Promise<PromSample[] | undefined> {
-    const at = time === undefined ? '' : `&time=${time}`;
-    const response = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(promql)}${at}`);
-    if (!response.ok) return undefined;
-    const body = (await response.json()) as { data: { result: PromSample[] } };
-    return body.data.result.length > 0 ? body.data.result : undefined;
-  }
+  const queryAt = (promql: string, time?: string) => prometheus.query(promql, time);
   const query = (promql: string) => queryAt(promql);
 
   /** `{route/status/pid: value}` of an instant vector. */
@@ -114,7 +60,7 @@ describeWithPrometheus('Prometheus scraping mmstats web', () => {
   /** Waits until Prometheus has scraped `http_requests_total` with these per-process values. */
   async function scraped(expected: Record<string, number>): Promise<void> {
     await eventually(
-      () => `Prometheus to scrape ${JSON.stringify(expected)} (its log: ${prometheusLog || 'empty'})`,
+      () => `Prometheus to scrape ${JSON.stringify(expected)} (its log: ${prometheus.log() || 'empty'})`,
       async () => {
         const values = byLabels(await query('http_requests_total{job="mmstats"}'), 'pid', 'route', 'status');
         return JSON.stringify(values) === JSON.stringify(expected) ? true : undefined;
