@@ -4,11 +4,12 @@ import { histogramQuantile, mergeHistograms, type HistogramRead, type HistogramS
 
 import type { HistogramStatistic, Selector } from './selector';
 
-/** The series of one file that a histogram column shows, by a key of their labels. */
+/** The series of one file that a histogram column shows, by `histogramSeriesKey`. */
 export type ColumnSeries = ReadonlyMap<string, HistogramSeries>;
 
-function labelsKey(labels: Readonly<Record<string, string>>): string {
-  return JSON.stringify(Object.keys(labels).sort().map((key) => [key, labels[key]]));
+/** A key telling the series of histograms apart: the family and the labels, in any order. */
+export function histogramSeriesKey(family: string, labels: Readonly<Record<string, string>>): string {
+  return JSON.stringify([family, ...Object.keys(labels).sort().flatMap((key) => [key, labels[key]])]);
 }
 
 /**
@@ -19,9 +20,9 @@ function labelsKey(labels: Readonly<Record<string, string>>): string {
 export function columnSeries(selector: Selector, read: HistogramRead, before: ColumnSeries | undefined): ColumnSeries {
   const wanted = (labels: Readonly<Record<string, string>>) => Object.keys(selector.labels).every((key) => labels[key] === selector.labels[key]);
   const series = new Map<string, HistogramSeries>();
-  for (const one of read.series) if (one.family === selector.name && wanted(one.labels)) series.set(labelsKey(one.labels), one);
+  for (const one of read.series) if (one.family === selector.name && wanted(one.labels)) series.set(histogramSeriesKey(one.family, one.labels), one);
   for (const one of read.unstable) {
-    const key = labelsKey(one.labels);
+    const key = histogramSeriesKey(one.family, one.labels);
     const kept = one.family === selector.name && wanted(one.labels) ? before?.get(key) : undefined;
     if (kept) series.set(key, kept);
   }
