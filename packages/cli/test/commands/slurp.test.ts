@@ -217,6 +217,13 @@ describe('runSlurp', () => {
 describe('runSlurp on files with metadata', () => {
   beforeAll(requireBuild);
 
+  /** Runs `script` in a writer process with the test directory as its argument; it must exit cleanly. */
+  function runWriterScript(script: string): void {
+    const child = spawnSync(process.execPath, ['-e', script, dir], { cwd: REPO_DIR, encoding: 'utf8' });
+    expect(child.stderr).toBe('');
+    expect(child.status).toBe(0);
+  }
+
   /** Runs a writer that publishes typed and labelled fields, then exits; its file stays. */
   function writeTypedFile(): void {
     const script = `
@@ -232,9 +239,7 @@ describe('runSlurp on files with metadata', () => {
       stats.requests.labels({ route: '/a"b', status: '2xx' }).inc(3);
       stats.lastHit = 1800000000.5;
     `;
-    const child = spawnSync(process.execPath, ['-e', script, dir], { cwd: REPO_DIR, encoding: 'utf8' });
-    expect(child.stderr).toBe('');
-    expect(child.status).toBe(0);
+    runWriterScript(script);
   }
 
   test('--json adds family, kind, help, unit and parsed labels to each record of a family', async () => {
@@ -269,9 +274,7 @@ describe('runSlurp on files with metadata', () => {
       for (const value of [0.5, 0.5, 1.5, 3, 10]) stats.latency.labels({ route: '/a' }).observe(value);
       stats.latency.labels({ route: '/b' });
     `;
-    const child = spawnSync(process.execPath, ['-e', script, dir], { cwd: REPO_DIR, encoding: 'utf8' });
-    expect(child.stderr).toBe('');
-    expect(child.status).toBe(0);
+    runWriterScript(script);
   }
 
   test('--json gives each histogram series its cumulative buckets, count, sum and p50, p90, p99', async () => {
