@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import type { RecordSpec } from '@mmstats/format';
+import { encodeFile, type RecordSpec } from '@mmstats/format';
 
 import { runSlurp } from '../../src/commands/slurp';
 import { memoryIo } from '../../src/io';
@@ -314,6 +314,23 @@ describe('runSlurp on files with metadata', () => {
     const text = memoryIo({ cwd: dir });
     expect(await runSlurp({ files: ['h.mmstats'], prefix: ['web.latency.count', 'web.latency.bucket{route="/a",le="2"}'] }, text)).toBe(0);
     expect(text.out).toBe('==> h.mmstats\n  web.latency.bucket{route="/a",le="2"} 1\n  web.latency.count{route="/a"}         5\n  web.latency.count{route="/b"}         0\n\n');
+  });
+
+  test('--json of records that make no well-formed histogram: the records as they are, and histogramError saying why', async () => {
+    const { bytes } = encodeFile(
+      [
+        { label: 'h.bucket{route="/a"}', signature: 'Q', buffered: true, initial: 1 },
+        { label: 'h.count{route="/a"}', signature: 'Q', buffered: true, initial: 1 },
+        { label: 'h.sum{route="/a"}', signature: 'd', buffered: true, initial: 0.5 },
+      ],
+      { metadata: [{ name: 'h', kind: 'histogram', labels: ['route'] }] },
+    );
+    fs.writeFileSync(path.join(dir, 'bad-h.mmstats'), bytes);
+    const io = memoryIo({ cwd: dir });
+    expect(await runSlurp({ files: ['bad-h.mmstats'], json: true }, io)).toBe(0);
+    const [file] = JSON.parse(io.out).files;
+    expect(file.records.map((record: { label: string }) => record.label)).toEqual(['h.bucket{route="/a"}', 'h.count{route="/a"}', 'h.sum{route="/a"}']);
+    expect(file.histogramError).toMatch(/bad-h\.mmstats.*bucket record "h\.bucket\{route=\\"\/a\\"\}" has no le bound/);
   });
 
   test('--json of a file without metadata (the original\'s) has label, type and value only', async () => {

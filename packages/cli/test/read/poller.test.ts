@@ -9,6 +9,7 @@ import { meaningOf, type RecordLayout } from '@mmstats/format';
 
 import { computeTick, missingColumns, Sampler, type Cell, type FileSample, type Sample } from '../../src/read/poller';
 import { parseSelector } from '../../src/read/selector';
+import { formatCell } from '../../src/render/table';
 import { double, makeTempDir, removeTempDir, writeStatsFile } from '../util';
 
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
@@ -436,5 +437,12 @@ describe('computeTick: histogram statistics over the interval', () => {
     const before = sample(0, [histogramFile('b', [0, 0, 1, 0])], ['a']);
     expect(p50(before, sample(1000, [histogramFile('a', [8, 0, 0, 0]), histogramFile('b', [0, 0, 3, 0])]))).toBe(3);
     expect(p50(sample(0, [histogramFile('b', [0, 0, 9, 0])]), sample(1000, [histogramFile('b', [1, 0, 0, 0])]))).toBe(0.5);
+  });
+
+  test('max is the upper bound of the highest bucket used: infinite when a value fell above the last bound', () => {
+    const max = (buckets: number[]) => computeTick(undefined, sample(0, [histogramFile('a', buckets)]), 1, 'delta', [{ kind: 'max' }]).cells[0];
+    expect(max([3, 1, 0, 0])).toMatchObject({ kind: 'value', value: 2 });
+    expect(max([3, 1, 0, 1])).toMatchObject({ kind: 'value', value: Infinity });
+    expect(formatCell(max([3, 1, 0, 1]))).toBe('inf');
   });
 });
