@@ -1,6 +1,7 @@
 // `npm run demo`: starts the example cluster server (examples/cluster-server, 4 workers, one stats
 // file each) in a temporary stats directory, drives load against it with autocannon while
-// `mmstats poll` shows the counters' growth, the gauge, the latest hit and the means live, prints a final `mmstats slurp`, then stops the server and
+// `mmstats poll` shows the counters' growth, the latency quantiles of each second, the gauge and
+// the event-loop delay live, prints a final `mmstats slurp` of the workers' own files, then stops the server and
 // removes the directory. Ctrl-C at any point stops every process it started and removes the files.
 const { spawn } = require('node:child_process');
 const { mkdtempSync, readdirSync, rmSync } = require('node:fs');
@@ -14,11 +15,14 @@ const SERVER = join(ROOT, 'examples/cluster-server/server.js');
 const MMSTATS = join(ROOT, 'packages/cli/bin/mmstats');
 const LOAD_SECONDS = 5;
 const LOAD_PATHS = ['/', '/', '/', '/status', '/500'];
-// Counters as growth per second (all requests, and the 5xx ones), the in-flight gauge, the latest
-// request's age, and the mean request time and response size over the workers.
-const POLL_FIELDS = 'requests,requests{status=5xx},in_flight,last_hit,request_time,response_size';
+// Counters as growth per second (all requests, and the 5xx ones), the median and 99th percentile
+// of the second's latencies merged over the workers, the in-flight gauge, the latest request's
+// age, and the 99th percentile of the event-loop delay from the runtime stats.
+const POLL_FIELDS = 'requests,requests{status=5xx},latency:p50,p99,in_flight,last_hit,nodejs.eventloop.delay:p99';
 const POLL_ARGS = ['poll', '-c', String(LOAD_SECONDS + 1), '-d', '1', '-p', 'web.stats.', POLL_FIELDS];
-const SLURP_ARGS = ['slurp', '--sort', '--exclude', 'web.stats.sys.', '--exclude', 'web.stats.org.'];
+// The workers' own files (the runtime and HTTP ones are `server-runtime-…`, `server-http-…`), without the buckets.
+const SLURP_ARGS = ['slurp', '--sort', '--exclude', 'web.stats.sys.', '--exclude', 'web.stats.org.', '--exclude', 'web.stats.latency.bucket'];
+const SLURP_FILES = 'server-[0-9]*.mmstats';
 
 const interrupted = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM']) {
@@ -99,8 +103,8 @@ async function main() {
     const other = result.non2xx - result['5xx'];
     console.log(`\nautocannon sent ${result.requests.total} requests: ${result['2xx']} 2xx, ${result['5xx']} 5xx, ${other} other, ${result.errors} errors`);
 
-    show(`mmstats ${SLURP_ARGS.join(' ')} ${dir}`);
-    const slurp = start([MMSTATS, ...SLURP_ARGS, dir], { env, stdio: 'inherit' }, 'SIGTERM');
+    show(`mmstats ${SLURP_ARGS.join(' ')} '${join(dir, SLURP_FILES)}'`);
+    const slurp = start([MMSTATS, ...SLURP_ARGS, join(dir, SLURP_FILES)], { env, stdio: 'inherit' }, 'SIGTERM');
     const slurpCode = await slurp.exited;
     if (interrupted.signal.aborted) return;
     if (slurpCode !== 0) throw new Error(`mmstats slurp failed (${slurpCode})`);

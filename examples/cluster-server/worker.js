@@ -1,5 +1,6 @@
 // One HTTP worker: serves the routes and counts every response in its own stats file.
-const http = require('node:http');
+const { createServer } = require('node:http');
+const { collectRuntimeStats, instrumentHttpServer } = require('@mmstats/writer');
 const { WebStats } = require('./stats');
 
 const HOST = process.env.HOST || '127.0.0.1';
@@ -11,6 +12,11 @@ const ROUTES = {
   '/500': () => [500, 'text/plain', 'failing on purpose\n'],
   '/status': (stats) => [200, 'application/json', JSON.stringify(stats) + '\n'],
 };
+
+/** The route label of a request: its path if it is one of ROUTES, else `other`. */
+function routeLabel(req) {
+  return Object.hasOwn(ROUTES, req.url) ? req.url : 'other';
+}
 
 /** Handles one request; returns [route label, status, content type, body]. */
 function route(url, stats) {
@@ -30,6 +36,10 @@ function startWorker() {
     if (stopping) return;
     stopping = true;
     stats.remove();
+    runtime.stop();
+    runtime.registry.remove();
+    http.stop();
+    http.registry.remove();
     server.close(() => process.exit(0));
     server.closeAllConnections();
   };
@@ -38,8 +48,12 @@ function startWorker() {
 
   // Created before listening: once the primary reports the cluster ready, every file exists.
   const stats = new WebStats({ labelPrefix: 'web.stats.' });
+  // The runtime's own numbers (event-loop delay, GC pauses, CPU, memory …), sampled every second
+  // into a file of their own, `server-runtime-<pid>-….mmstats`.
+  const runtime = collectRuntimeStats({ labelPrefix: 'web.stats.', intervalMs: 1000 });
 
-  const server = http.createServer((req, res) => {
+  const server = createServer((req, res) => {
+    const started = process.hrtime.bigint();
     stats.lastHit = Date.now() / 1000;
     stats.inFlight++;
     // The timer runs until the response is flushed or the client goes away ('close' covers both).
@@ -48,6 +62,7 @@ function startWorker() {
         new Promise((resolve) => {
           res.once('close', () => {
             stats.inFlight--;
+            stats.observeLatency(routeLabel(req), Number(process.hrtime.bigint() - started) / 1e9);
             resolve();
           });
           let name = 'other';
@@ -66,6 +81,10 @@ function startWorker() {
         }),
     );
   });
+
+  // Requests by method, route and status class, their duration, in-flight requests and bytes, in
+  // `server-http-<pid>-….mmstats`; the route label is the same as ours, never the raw path.
+  const http = instrumentHttpServer(server, { labelPrefix: 'web.stats.', routeOf: routeLabel });
 
   server.listen(PORT, HOST);
 }

@@ -19,7 +19,8 @@ export interface PollOptions {
   /**
    * Fields to show, as named on the command line (without the prefix); they head the columns.
    * Each is a label, a family name (every series of it) or a family with the labels its series
-   * must have, `requests{status=5xx}` (see `parseSelector`).
+   * must have, `requests{status=5xx}`, and for a histogram family a statistic over each interval,
+   * `latency:p99` or `latency{route=/a}:rate` (see `parseSelector`, `HistogramStatistic`).
    */
   readonly fields: readonly string[];
   /** Prepended to every field to make the label looked up. Defaults to none. */
@@ -64,6 +65,7 @@ export async function runPoll(options: PollOptions, io: Io): Promise<number> {
   const prefix = options.prefix ?? '';
   const headers = [...options.fields];
   const selectors = parseSelectors(headers, prefix);
+  const statistics = selectors.map((selector) => selector.statistic);
   const files = options.files ?? [];
   const mode: PollMode = options.absolute ? 'absolute' : options.rate ? 'rate' : 'delta';
   const delayMs = (options.delay ?? 1) * 1000;
@@ -124,7 +126,7 @@ export async function runPoll(options: PollOptions, io: Io): Promise<number> {
           return 1;
         }
       }
-      const tick = computeTick(previous, sample, selectors.length, mode);
+      const tick = computeTick(previous, sample, selectors.length, mode, statistics);
       for (const file of tick.gone) warn(`mmstats: ${file} went away`);
       if (options.json) {
         io.stdout(renderTickJson(tick, headers));
@@ -190,13 +192,23 @@ function firstRowFailure(
     return reportedErrors && !filter ? '' : `mmstats: no mmstats files${filter} found (searched ${where})`;
   }
   const missing = missingColumns(sample, selectors.length).map((column) => selectors[column]);
-  if (missing.length === 0) return unknownLabels(sample, selectors);
+  if (missing.length === 0) return notHistograms(sample, selectors) ?? unknownLabels(sample, selectors);
   const names = missing.map((selector) => quoteLabel(selector.text));
   const full = options.prefix ? ` (label${missing.length > 1 ? 's' : ''} ${missing.map((selector) => quoteLabel(selector.name)).join(', ')})` : '';
   const shown = sample.files.slice(0, 5).map((file) => file.file);
   const more = sample.files.length > shown.length ? `, and ${sample.files.length - shown.length} more` : '';
   const count = sample.files.length === 1 ? '1 file' : `${sample.files.length} files`;
   return `mmstats: unknown field${missing.length > 1 ? 's' : ''} ${names.join(', ')}${full}: not in any of ${count} read: ${shown.join(', ')}${more}`;
+}
+
+/** Why a field asks for a histogram statistic (`name:p99`) of something no file holds as a histogram, or undefined. */
+function notHistograms(sample: Sample, selectors: readonly Selector[]): string | undefined {
+  for (const [column, selector] of selectors.entries()) {
+    if (selector.statistic === undefined || sample.files.some((file) => file.histograms[column] !== undefined)) continue;
+    const kind = sample.files.map((file) => file.families[column]?.kind).find((found) => found !== undefined);
+    return `mmstats: field ${quoteLabel(selector.text)}: ${quoteLabel(selector.name)} is ${kind ? `a ${kind}` : 'a record without metadata'}, not a histogram`;
+  }
+  return undefined;
 }
 
 /**
@@ -220,7 +232,7 @@ function builder(yargs: Argv) {
   return withJson(
     withFileSelection(
       yargs.positional('fields', {
-        describe: 'comma-separated labels or families to show, e.g. 2XX,5XX or requests,requests{status=5xx}',
+        describe: 'comma-separated labels or families to show, e.g. 2XX,5XX or requests,requests{status=5xx}; for a histogram, name:p50,p99,max,rate,count',
         type: 'string',
         demandOption: true,
       }),
@@ -280,6 +292,7 @@ function builder(yargs: Argv) {
     .example('$0 poll -p web.stats.status. 2XX,3XX,4XX,5XX', 'requests per interval by status class')
     .example('$0 poll -c 10 -d 0.5 --rate jobs.done /run/workers', 'ten rows of rates, twice a second')
     .example("$0 poll -p web.stats. 'requests,requests{status=5xx},last_hit'", 'a labelled counter, one status class of it, a timestamp')
+    .example("$0 poll 'latency:p50,p99,max,rate' 'latency{route=/a}:p99'", 'quantiles of a histogram over each interval, merged across processes')
     .example('$0 poll --json --absolute http.requests', 'NDJSON totals');
 }
 

@@ -3,6 +3,9 @@ import {
   DecodeError,
   familyMeaning,
   growthBetween,
+  histogramsOf,
+  type HistogramRead,
+  type HistogramSeries,
   showsGrowth,
   type FileMetadata,
   type MetricKind,
@@ -15,7 +18,8 @@ import {
 import { ReadError } from '../errors';
 import type { FileEntry } from './files';
 import { describeSystemError } from './regular-file';
-import { selects, type Selector } from './selector';
+import { columnSeries, growthSince, mergeParts, statisticOf, type ColumnSeries } from './histogram-column';
+import { selects, type HistogramStatistic, type Selector } from './selector';
 import { sharedStatsReader } from './snapshot';
 import type { StatsReader } from './stats-reader';
 
@@ -56,6 +60,8 @@ export interface FileSample {
    * labelled family holds the column before its first series exists.
    */
   readonly families: ReadonlyArray<RecordMeaning | undefined>;
+  /** For each column with a histogram statistic (`latency:p99`), the series of this file it shows. */
+  readonly histograms: ReadonlyArray<ColumnSeries | undefined>;
 }
 
 /** Whether `file` holds column `column`: a record it shows, or its family in the metadata. */
@@ -161,12 +167,35 @@ export class Sampler {
     }
     const unstable = read.read.unstable.map((record) => record.label);
     const before = this.previous.get(entry.path);
+    const same = before && before.identity === identity ? before : undefined;
     for (const label of unstable) {
       // Keeping the last value read makes this tick's growth zero for the file and hands it to the next tick.
-      const kept = before && before.identity === identity ? before.values.get(label) : undefined;
+      const kept = same?.values.get(label);
       if (kept) values.set(label, kept);
     }
-    return { file: entry.file, path: entry.path, identity, values, unstable, columns: wanted.columns, families: this.familiesOf(read.metadata) };
+    let histograms: Array<ColumnSeries | undefined>;
+    try {
+      histograms = this.histogramsOf(read, entry.file, same);
+    } catch (err) {
+      if (err instanceof DecodeError) return err;
+      throw err;
+    }
+    const families = this.familiesOf(read.metadata);
+    return { file: entry.file, path: entry.path, identity, values, unstable, columns: wanted.columns, families, histograms };
+  }
+
+  /** For each column with a histogram statistic, the series of the file it shows (see `columnSeries`). */
+  private histogramsOf(
+    read: { layout: readonly RecordLayout[]; metadata: FileMetadata | undefined; read: { records: Parameters<typeof histogramsOf>[2] } },
+    file: string,
+    before: FileSample | undefined,
+  ): Array<ColumnSeries | undefined> {
+    let all: HistogramRead | undefined;
+    return this.selectors.map((selector, column) => {
+      if (selector.statistic === undefined || read.metadata?.families.get(selector.name)?.kind !== 'histogram') return undefined;
+      all ??= histogramsOf(read.layout, read.metadata, read.read.records, file);
+      return columnSeries(selector, all, before?.histograms[column]);
+    });
   }
 
   /** For each selector, the meaning of the family it names in `metadata`, if any. */
@@ -286,7 +315,13 @@ interface ColumnMeaning {
  * file's previous value is kept (see `Sampler`), so the next known row catches up. A cell is
  * also `unknown` when no file holds the field any more: its files went away.
  */
-export function computeTick(previous: Sample | undefined, current: Sample, columns: number, mode: PollMode): Tick {
+export function computeTick(
+  previous: Sample | undefined,
+  current: Sample,
+  columns: number,
+  mode: PollMode,
+  statistics: ReadonlyArray<HistogramStatistic | undefined> = [],
+): Tick {
   const before = new Map<string, FileSample>();
   for (const file of previous?.files ?? []) before.set(file.path, file);
   const gone: string[] = [];
@@ -307,6 +342,13 @@ export function computeTick(previous: Sample | undefined, current: Sample, colum
     }
     const found = columnMeaning(current, previous, column);
     const unit = found?.meaning.unit;
+    const statistic = statistics[column];
+    if (statistic !== undefined) {
+      // A rate is over the interval in every mode; the other statistics follow the mode as counters do.
+      const since = totals && statistic.kind !== 'rate' ? undefined : previous;
+      cells.push(histogramCell(statistic, histogramGrowth(holding, column, before, since), unit, mode, totals, seconds));
+      continue;
+    }
     if (found !== undefined && !showsGrowth(found.meaning, found.kind ?? 'float')) {
       const values: StatValue[] = [];
       for (const file of holding) {
@@ -349,6 +391,47 @@ export function computeTick(previous: Sample | undefined, current: Sample, colum
   }
   const files = current.files.filter((file) => file.columns.some((_, column) => holds(file, column))).length;
   return { time: current.time, files, cells, gone };
+}
+
+/**
+ * The observations of column `column` since `previous` (since the start without one), of every
+ * file of `holding`, merged exactly: a file and series new since `previous` count whole, a file
+ * unreadable at `previous` not at all (no base to compare with), as for counters.
+ */
+function histogramGrowth(
+  holding: readonly FileSample[],
+  column: number,
+  before: ReadonlyMap<string, FileSample>,
+  previous: Sample | undefined,
+): HistogramSeries | undefined {
+  const parts: HistogramSeries[] = [];
+  for (const file of holding) {
+    let old: FileSample | undefined;
+    if (previous !== undefined) {
+      old = before.get(file.path);
+      if (old === undefined && previous.seen.has(file.path)) continue;
+      if (old !== undefined && old.identity !== file.identity) old = undefined;
+    }
+    for (const [key, series] of file.histograms[column] ?? []) parts.push(growthSince(old?.histograms[column]?.get(key), series));
+  }
+  return mergeParts(parts);
+}
+
+/**
+ * The cell of a histogram statistic over the interval: a quantile or the highest bound as a
+ * value in the family's unit (no value without observations); `count` as a counter's growth (or
+ * rate); `rate` per second, unknown at the first row, which has no interval.
+ */
+function histogramCell(statistic: HistogramStatistic, merged: HistogramSeries | undefined, unit: string | undefined, mode: PollMode, totals: boolean, seconds: number): Cell {
+  const value = statisticOf(statistic, merged);
+  switch (statistic.kind) {
+    case 'count':
+      return mode === 'rate' && !totals ? { kind: 'rate', value: value / seconds } : { kind: 'growth', value };
+    case 'rate':
+      return seconds > 0 ? { kind: 'rate', value: value / seconds } : { kind: 'unknown' };
+    default:
+      return { kind: 'value', value: Number.isNaN(value) ? undefined : value, unit, metric: 'histogram', float: true };
+  }
 }
 
 /**

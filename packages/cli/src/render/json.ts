@@ -1,5 +1,16 @@
-import type { RecordMeaning, StatValue, TypeInfo } from '@mmstats/format';
+import {
+  DecodeError,
+  cumulativeCounts,
+  formatBound,
+  histogramQuantile,
+  histogramsOf,
+  type HistogramSeries,
+  type RecordMeaning,
+  type StatValue,
+  type TypeInfo,
+} from '@mmstats/format';
 
+import { histogramSeriesKey } from '../read/histogram-column';
 import type { FileSnapshot } from '../read/snapshot';
 import { jsonString } from './escape';
 import type { ShownRecord } from './text';
@@ -52,11 +63,60 @@ export function meaningJson(meaning: RecordMeaning | undefined): { [key: string]
   return json;
 }
 
+/** The quantiles each histogram series shows in JSON, by name. */
+export const JSON_QUANTILES: ReadonlyArray<readonly [string, number]> = [
+  ['p50', 0.5],
+  ['p90', 0.9],
+  ['p99', 0.99],
+];
+
+const FLOAT: TypeInfo = { signature: 'd', kind: 'float', size: 8 };
+
+/** A float in JSON as `jsonValue` writes it; null for NaN (a quantile of no observation). */
+function floatJson(value: number): JsonValue {
+  return Number.isNaN(value) ? null : jsonValue(value, FLOAT);
+}
+
+/**
+ * One histogram series in JSON (SPEC.md §14.6): `family`, `labels` (without `le`), `buckets` as
+ * `{le, count}` with cumulative counts (as Prometheus' `_bucket`: the `+Inf` one equals `count`),
+ * `count`, `sum`, and `quantiles` p50, p90 and p99 (null without observations).
+ */
+export function histogramJson(series: HistogramSeries): JsonValue {
+  const cumulative = cumulativeCounts(series);
+  return {
+    family: series.family,
+    labels: { ...series.labels },
+    buckets: series.bounds.map((bound, i) => ({ le: formatBound(bound), count: cumulative[i] })),
+    count: series.count,
+    sum: floatJson(series.sum),
+    quantiles: Object.fromEntries(JSON_QUANTILES.map(([name, q]) => [name, floatJson(histogramQuantile(series, q))])),
+  };
+}
+
+/** The histogram series of `snapshot` that have a record among `records` (those shown), in file order. */
+function shownHistograms(snapshot: FileSnapshot & { error?: undefined }, records: readonly ShownRecord[]): HistogramSeries[] {
+  const shown = new Set<string>();
+  for (const record of records) {
+    const meaning = snapshot.meanings[record.layout.index];
+    if (meaning?.part === undefined) continue;
+    const { le: _bound, ...labels } = meaning.labels;
+    shown.add(histogramSeriesKey(meaning.family, labels));
+  }
+  if (shown.size === 0) return [];
+  const layout = [...snapshot.records.map((record) => record.layout), ...snapshot.unstable].sort((a, b) => a.index - b.index);
+  const { series } = histogramsOf(layout, snapshot.metadata, snapshot.records, snapshot.file);
+  return series.filter((one) => shown.has(histogramSeriesKey(one.family, one.labels)));
+}
+
 /**
  * The JSON form of one file: `{file, records: [{label, type, value, …}]}` or `{file, error}`. A
  * record of a family with metadata also has what it means (`meaningJson`: family, kind, help,
  * unit, labels). A record without a value (it changed between every two copies, SPEC.md §8.3)
- * has `value: null`, and the file then also has `unstable: [its labels, in file order]`.
+ * has `value: null`, and the file then also has `unstable: [its labels, in file order]`. A file
+ * with histograms also has `histograms`: each series with a record shown, whole (`histogramJson`);
+ * a series with a part in `unstable` is left out, since its counts are not known. Records that
+ * do not make well-formed series (SPEC.md §14.6) are shown as records, and `histogramError` says why.
  */
 export function fileJson(snapshot: FileSnapshot, records: readonly ShownRecord[] = snapshot.records ?? []): JsonValue {
   if (snapshot.error) return { file: snapshot.file, error: snapshot.error.message };
@@ -71,6 +131,14 @@ export function fileJson(snapshot: FileSnapshot, records: readonly ShownRecord[]
     })),
   };
   if (unstable.length > 0) json.unstable = unstable;
+  try {
+    const histograms = shownHistograms(snapshot, records);
+    if (histograms.length > 0) json.histograms = histograms.map(histogramJson);
+  } catch (error) {
+    // The records are still shown as they are; what keeps them from making a histogram is said here.
+    if (!(error instanceof DecodeError)) throw error;
+    json.histogramError = error.message;
+  }
   return json;
 }
 

@@ -200,6 +200,7 @@ class Web extends MmStats {
     lastHit: field.double({ label: 'last_hit', unit: 'epoch_seconds' }),
     took: field.double({ label: 'took', unit: 'seconds', aggregate: 'mean' }),
     size: field.average({ label: 'size', unit: 'bytes' }),
+    latency: field.histogram({ buckets: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1], labels: ['route'], unit: 'seconds' }),
   };
 }
 const stats = new Web({ path: process.argv[1], filename: process.argv[2], labelPrefix: 'web.' });
@@ -207,6 +208,7 @@ process.on('message', (m) => {
   for (const [route, status, n] of m.requests || []) stats.requests.labels({ route, status }).inc(n);
   if (m.hits) stats.hits.inc(m.hits);
   for (const n of m.sizes || []) stats.size.add(n);
+  for (const [route, value, n] of m.observe || []) for (let i = 0; i < n; i++) stats.latency.labels({ route }).observe(value);
   Object.assign(stats, m.set || {});
   if (m.remove) stats.remove();
   process.send({ ok: true });
@@ -320,6 +322,50 @@ describe('mmstats poll: what fields mean', () => {
       expect([field, result.code, result.out]).toEqual([field, 2, '']);
       expect(result.err).toContain(`field`);
     }
+  }, 30000);
+
+  test('histogram columns: quantiles and the highest bound over each interval, merged exactly across processes; count and rate', async () => {
+    const a = await startWriter('a.mmstats');
+    const b = await startWriter('b.mmstats');
+    // 50 fast requests in one process and 50 slow ones in the other: the merged median is at the
+    // top of the first bucket, where averaging each process's median would put it near 0.5 s.
+    await a.send({ observe: [['/a', 0.05, 50]] });
+    await b.send({ observe: [['/b', 0.95, 50]] });
+    const io = memoryIo({ cwd: dir });
+    const fields = ['latency:p50', 'latency:p99', 'latency:max', 'latency:count', 'latency{route=/b}:p99', 'latency:rate'];
+    const running = runPoll({ fields, prefix: 'web.', files: ['.'], count: 2, delay: 3 }, io);
+    await linesPrinted(io, 2);
+    // In the second interval only: 10 requests of 0.35 s on /a, in a process that already had 50.
+    await a.send({ observe: [['/a', 0.35, 10]] });
+    expect(await running).toBe(0);
+    expect(io.err).toBe('');
+    // Rank 50 of 100 is the last of the 50 in (0, 0.1]: 0.1 s; rank 99 is the 49th of 50 in (0.9, 1]: 0.998 s.
+    // On /b alone, rank 49.5 of 50 in (0.9, 1] is 0.999 s. Then rank 5 of 10 in (0.3, 0.4] is 0.35 s, rank 9.9 is 0.399 s; nothing more on /b.
+    const [header, first, second] = io.out.split('\n');
+    expect(header).toBe('latency:p50 latency:p99 latency:max latency:count latency{route=/b}:p99 latency:rate  files');
+    expect(first).toBe('      100ms       998ms       1.00s           100                 999ms            ?      2');
+    // The rate is 10 over the seconds between the rows, whatever they were.
+    expect(second).toMatch(/^      350ms       399ms       400ms            10                     - +[0-9]+\.[0-9]{2}      2$/);
+  }, 30000);
+
+  test('histogram columns in JSON: the rate of observations is the count over the seconds between rows', async () => {
+    const a = await startWriter('a.mmstats');
+    const io = memoryIo({ cwd: dir });
+    const running = runPoll({ fields: ['latency:rate', 'latency:p50'], prefix: 'web.', files: ['.'], count: 2, delay: 1, json: true }, io);
+    await linesPrinted(io, 1);
+    await a.send({ observe: [['/a', 0.15, 30]] });
+    expect(await running).toBe(0);
+    const [first, second] = io.out.trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(first.values).toEqual({ 'latency:rate': null, 'latency:p50': null });
+    expect(second.values['latency:rate'] * (second.time - first.time)).toBeCloseTo(30, 3);
+    expect(second.values['latency:p50']).toBeCloseTo(0.15, 12);
+  }, 30000);
+
+  test('a histogram statistic of a family that is no histogram is an error; a list of statistics is one column each', async () => {
+    await startWriter('a.mmstats');
+    expect(await poll(['-c', '1', '-p', 'web.', 'hits:p99', '.'])).toEqual({ code: 1, out: '', err: 'mmstats: field "hits:p99": "web.hits" is a counter, not a histogram\n' });
+    const list = await poll(['-c', '1', '-p', 'web.', 'latency{route=/a}:p50,p99,max,hits', '.']);
+    expect(list.out.split('\n')[0]).toBe('latency{route=/a}:p50 latency{route=/a}:p99 latency{route=/a}:max   hits  files');
   }, 30000);
 
   test('files without metadata (the original\'s): sums, growth of integers only, the last text, bools counted', async () => {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import type { RecordSpec } from '@mmstats/format';
+import { encodeFile, type RecordSpec } from '@mmstats/format';
 
 import { runSlurp } from '../../src/commands/slurp';
 import { memoryIo } from '../../src/io';
@@ -217,6 +217,13 @@ describe('runSlurp', () => {
 describe('runSlurp on files with metadata', () => {
   beforeAll(requireBuild);
 
+  /** Runs `script` in a writer process with the test directory as its argument; it must exit cleanly. */
+  function runWriterScript(script: string): void {
+    const child = spawnSync(process.execPath, ['-e', script, dir], { cwd: REPO_DIR, encoding: 'utf8' });
+    expect(child.stderr).toBe('');
+    expect(child.status).toBe(0);
+  }
+
   /** Runs a writer that publishes typed and labelled fields, then exits; its file stays. */
   function writeTypedFile(): void {
     const script = `
@@ -232,9 +239,7 @@ describe('runSlurp on files with metadata', () => {
       stats.requests.labels({ route: '/a"b', status: '2xx' }).inc(3);
       stats.lastHit = 1800000000.5;
     `;
-    const child = spawnSync(process.execPath, ['-e', script, dir], { cwd: REPO_DIR, encoding: 'utf8' });
-    expect(child.stderr).toBe('');
-    expect(child.status).toBe(0);
+    runWriterScript(script);
   }
 
   test('--json adds family, kind, help, unit and parsed labels to each record of a family', async () => {
@@ -256,6 +261,76 @@ describe('runSlurp on files with metadata', () => {
     const io = memoryIo({ cwd: dir });
     expect(await runSlurp({ files: ['web.mmstats'], prefix: ['web.requests', 'web.last_hit'] }, io)).toBe(0);
     expect(io.out).toBe('==> web.mmstats\n  web.last_hit                             1800000000.5\n  web.requests{route="/a\\"b",status="2xx"} 3\n\n');
+  });
+
+  /** Runs a writer whose histogram observed known values on /a and nothing on /b, then exits; its file stays. */
+  function writeHistogramFile(): void {
+    const script = `
+      const { MmStats, field } = require('./packages/writer');
+      class Web extends MmStats {
+        static fields = { latency: field.histogram({ buckets: [1, 2, 5], labels: ['route'], unit: 'seconds', help: 'Latency' }) };
+      }
+      const stats = new Web({ path: process.argv[1], filename: 'h.mmstats', labelPrefix: 'web.' });
+      for (const value of [0.5, 0.5, 1.5, 3, 10]) stats.latency.labels({ route: '/a' }).observe(value);
+      stats.latency.labels({ route: '/b' });
+    `;
+    runWriterScript(script);
+  }
+
+  test('--json gives each histogram series its cumulative buckets, count, sum and p50, p90, p99', async () => {
+    writeHistogramFile();
+    const io = memoryIo({ cwd: dir });
+    expect(await runSlurp({ files: ['h.mmstats'], json: true }, io)).toBe(0);
+    const [file] = JSON.parse(io.out).files;
+    expect(file.histograms).toEqual([
+      {
+        family: 'web.latency',
+        labels: { route: '/a' },
+        buckets: [
+          { le: '1', count: 2 },
+          { le: '2', count: 3 },
+          { le: '5', count: 4 },
+          { le: '+Inf', count: 5 },
+        ],
+        count: 5,
+        sum: 15.5,
+        // Rank 2.5 is half-way through (1, 2]; ranks 4.5 and 4.95 are in the +Inf bucket: its lower bound.
+        quantiles: { p50: 1.5, p90: 5, p99: 5 },
+      },
+      { family: 'web.latency', labels: { route: '/b' }, buckets: ['1', '2', '5', '+Inf'].map((le) => ({ le, count: 0 })), count: 0, sum: 0, quantiles: { p50: null, p90: null, p99: null } },
+    ]);
+    // The records are there as before, one per bucket, count and sum.
+    expect(file.records.filter((record: { family: string }) => record.family === 'web.latency')).toHaveLength(12);
+  });
+
+  test('histograms: only the series with a record shown, and the text layout lists the records as ever', async () => {
+    writeHistogramFile();
+    const io = memoryIo({ cwd: dir });
+    expect(await runSlurp({ files: ['h.mmstats'], json: true, exclude: ['web.latency.bucket{route="/b"', 'web.latency.count{route="/b"', 'web.latency.sum{route="/b"'] }, io)).toBe(0);
+    expect(JSON.parse(io.out).files[0].histograms.map((series: { labels: object }) => series.labels)).toEqual([{ route: '/a' }]);
+    const none = memoryIo({ cwd: dir });
+    expect(await runSlurp({ files: ['h.mmstats'], json: true, prefix: ['web.other'] }, none)).toBe(0);
+    expect(JSON.parse(none.out).files[0]).toEqual({ file: 'h.mmstats', records: [] });
+    const text = memoryIo({ cwd: dir });
+    expect(await runSlurp({ files: ['h.mmstats'], prefix: ['web.latency.count', 'web.latency.bucket{route="/a",le="2"}'] }, text)).toBe(0);
+    expect(text.out).toBe('==> h.mmstats\n  web.latency.bucket{route="/a",le="2"} 1\n  web.latency.count{route="/a"}         5\n  web.latency.count{route="/b"}         0\n\n');
+  });
+
+  test('--json of records that make no well-formed histogram: the records as they are, and histogramError saying why', async () => {
+    const { bytes } = encodeFile(
+      [
+        { label: 'h.bucket{route="/a"}', signature: 'Q', buffered: true, initial: 1 },
+        { label: 'h.count{route="/a"}', signature: 'Q', buffered: true, initial: 1 },
+        { label: 'h.sum{route="/a"}', signature: 'd', buffered: true, initial: 0.5 },
+      ],
+      { metadata: [{ name: 'h', kind: 'histogram', labels: ['route'] }] },
+    );
+    fs.writeFileSync(path.join(dir, 'bad-h.mmstats'), bytes);
+    const io = memoryIo({ cwd: dir });
+    expect(await runSlurp({ files: ['bad-h.mmstats'], json: true }, io)).toBe(0);
+    const [file] = JSON.parse(io.out).files;
+    expect(file.records.map((record: { label: string }) => record.label)).toEqual(['h.bucket{route="/a"}', 'h.count{route="/a"}', 'h.sum{route="/a"}']);
+    expect(file.histogramError).toMatch(/bad-h\.mmstats.*bucket record "h\.bucket\{route=\\"\/a\\"\}" has no le bound/);
   });
 
   test('--json of a file without metadata (the original\'s) has label, type and value only', async () => {

@@ -6,13 +6,15 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { decodeFile, parseSeriesLabel, type StatValue } from '@mmstats/format';
+import { decodeFile, decodeLayout, histogramQuantile, histogramsOf, mergeHistograms, parseSeriesLabel, decodeMetadata, type HistogramSeries, type StatValue } from '@mmstats/format';
 
 import { BIN, makeTempDir, PACKAGE_DIR, removeTempDir, requireBuild } from '../util';
 
 const SERVER = path.resolve(PACKAGE_DIR, '..', '..', 'examples', 'cluster-server', 'server.js');
 const WRITER_BUILD = path.resolve(PACKAGE_DIR, '..', 'writer', 'dist', 'index.js');
 const WORKERS = 4;
+// Each worker writes its own file, its runtime stats' and its HTTP instrumentation's.
+const FILES_PER_WORKER = 3;
 
 jest.setTimeout(20_000);
 
@@ -93,6 +95,19 @@ function statsFiles(): string[] {
   return fs.readdirSync(dir).sort();
 }
 
+/** The workers' own files: `server-<pid>-<pid>-<nsid>.mmstats`. */
+function workerFiles(): string[] {
+  return statsFiles().filter((name) => /^server-\d+-/.test(name));
+}
+
+/** The series of histogram `family` in file `name`. */
+function histogramSeries(name: string, family: string): HistogramSeries[] {
+  const bytes = fs.readFileSync(path.join(dir, name));
+  const records = decodeFile(bytes);
+  const { series } = histogramsOf(decodeLayout(bytes), decodeMetadata(bytes), records, name);
+  return series.filter((one) => one.family === family);
+}
+
 function readStats(name: string): Map<string, StatValue> {
   const records = decodeFile(fs.readFileSync(path.join(dir, name)));
   return new Map(records.map((record) => [record.label, record.value]));
@@ -119,11 +134,15 @@ describe('examples/cluster-server', () => {
   test('4 workers count every response in their own files, by route and status; poll combines them by meaning; a clean stop removes the files', async () => {
     const startedAt = Date.now() / 1000;
     const server = await startServer();
-    const names = statsFiles();
+    expect(statsFiles()).toHaveLength(WORKERS * FILES_PER_WORKER);
+    const names = workerFiles();
     expect(names).toHaveLength(WORKERS);
     for (const name of names) expect(name).toMatch(/^server-(\d+)-\1-[0-9a-f]{8}\.mmstats$/);
     const pids = names.map((name) => Number(readStats(name).get('web.stats.sys.pid')));
     expect(new Set(pids).size).toBe(WORKERS);
+    for (const pid of pids) {
+      expect(statsFiles()).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^server-runtime-${pid}-${pid}-`)), expect.stringMatching(new RegExp(`^server-http-${pid}-${pid}-`))]));
+    }
 
     const paths = ['/', '/500', '/status', '/no-such-page'].flatMap((p) => Array<string>(80).fill(p));
     const responses = await sendAll(server.url, paths);
@@ -194,6 +213,32 @@ describe('examples/cluster-server', () => {
       response_size: expect.closeTo(sizes.reduce((a, b) => a + b) / WORKERS, 12),
     });
 
+    // The latency histogram of every worker, merged exactly: each route's requests are counted
+    // once, and poll's quantiles are those of the merged buckets.
+    // A latency is observed when the server closes the response, which may come just after the client has it all.
+    const observed = () => names.flatMap((name) => histogramSeries(name, 'web.stats.latency')).reduce((sum, one) => sum + one.count, 0);
+    await waitUntil('every latency observed', () => observed() === paths.length);
+    const latencies = names.flatMap((name) => histogramSeries(name, 'web.stats.latency'));
+    const countOf = (route: string) => latencies.filter((one) => one.labels.route === route).reduce((sum, one) => sum + one.count, 0);
+    expect(Object.fromEntries(['/', '/500', '/status', 'other'].map((route) => [route, countOf(route)]))).toEqual({ '/': 80, '/500': 80, '/status': 80, other: 80 });
+    const merged = mergeHistograms(latencies);
+    const quantiles = spawnSync(
+      process.execPath,
+      [BIN, 'poll', '-c', '1', '--json', '-p', 'web.stats.', 'latency:p50,p99,count,latency{route=/500}:count,http.server.requests,http.server.duration:count', dir],
+      { encoding: 'utf8' },
+    );
+    expect(quantiles.stderr).toBe('');
+    expect(JSON.parse(quantiles.stdout).values).toEqual({
+      'latency:p50': histogramQuantile(merged, 0.5),
+      'latency:p99': histogramQuantile(merged, 0.99),
+      'latency:count': 320,
+      'latency{route=/500}:count': 80,
+      // The HTTP instrumentation counted the same requests in its own files.
+      'http.server.requests': 320,
+      'http.server.duration:count': 320,
+    });
+    expect(histogramQuantile(merged, 0.5)).toBeGreaterThan(0);
+
     // What each field is travels in the file: slurp --json says so.
     const slurp = spawnSync(process.execPath, [BIN, 'slurp', '--json', '--prefix', 'web.stats.in_flight', '--prefix', 'web.stats.last_hit', names[0]], { encoding: 'utf8', cwd: dir });
     expect(slurp.status).toBe(0);
@@ -210,19 +255,23 @@ describe('examples/cluster-server', () => {
 
   test('a crashed worker is replaced and its file stays until mmstats clean removes it', async () => {
     const server = await startServer();
-    const [crashed] = statsFiles();
-    const crashedPid = Number(readStats(crashed).get('web.stats.sys.pid'));
+    const [crashedOwn] = workerFiles();
+    const crashedPid = Number(readStats(crashedOwn).get('web.stats.sys.pid'));
+    const crashed = statsFiles().filter((name) => name.includes(`-${crashedPid}-${crashedPid}-`));
+    expect(crashed).toHaveLength(FILES_PER_WORKER);
     process.kill(crashedPid, 'SIGKILL');
-    await waitUntil('a replacement worker', () => statsFiles().length === WORKERS + 1);
+    await waitUntil('a replacement worker', () => statsFiles().length === (WORKERS + 1) * FILES_PER_WORKER);
     expect(server.stderr()).toContain(`worker ${crashedPid} died (killed by SIGKILL)`);
     expect((await get(server.url + '/')).status).toBe(200);
 
     server.primary.kill('SIGTERM');
     expect(await server.exited).toBe(0);
-    expect(statsFiles()).toEqual([crashed]);
+    expect(statsFiles()).toEqual(crashed);
 
     const clean = spawnSync(process.execPath, [BIN, 'clean', dir], { encoding: 'utf8' });
-    expect(clean.stdout).toMatch(new RegExp(`^removed +${path.join(dir, crashed).replace(/[.\\/]/g, '\\$&')} \\(pid ${crashedPid} is gone\\)$`, 'm'));
+    for (const name of crashed) {
+      expect(clean.stdout).toMatch(new RegExp(`^removed +${path.join(dir, name).replace(/[.\\/]/g, '\\$&')} \\(pid ${crashedPid} is gone\\)$`, 'm'));
+    }
     expect(clean.status).toBe(0);
     expect(statsFiles()).toEqual([]);
   });

@@ -9,6 +9,7 @@ import { meaningOf, type RecordLayout } from '@mmstats/format';
 
 import { computeTick, missingColumns, Sampler, type Cell, type FileSample, type Sample } from '../../src/read/poller';
 import { parseSelector } from '../../src/read/selector';
+import { formatCell } from '../../src/render/table';
 import { double, makeTempDir, removeTempDir, writeStatsFile } from '../util';
 
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
@@ -343,7 +344,7 @@ describe('computeTick on files without metadata (SPEC.md §14.3: sums, and growt
       map.set(label, { value, kind, meaning: meaningOf({ label } as RecordLayout, undefined) });
     }
     const columns = COLUMNS.map((label) => (map.has(label) ? [label] : []));
-    return { file: name, path: `/d/${name}`, identity, values: map, unstable: [], columns, families: COLUMNS.map(() => undefined) };
+    return { file: name, path: `/d/${name}`, identity, values: map, unstable: [], columns, families: COLUMNS.map(() => undefined), histograms: COLUMNS.map(() => undefined) };
   }
 
   function sample(time: number, files: FileSample[], unreadable: string[] = []): Sample {
@@ -391,5 +392,57 @@ describe('computeTick on files without metadata (SPEC.md §14.3: sums, and growt
     const s1 = sample(0, [fileSample('a', { n: 4, s: 'x' })]);
     const s2 = sample(1000, []);
     expect(computeTick(s1, s2, 2, 'absolute')).toEqual({ time: 1000, files: 0, cells: [{ kind: 'unknown' }, { kind: 'unknown' }], gone: ['a'] });
+  });
+});
+
+describe('computeTick: histogram statistics over the interval', () => {
+  const BOUNDS = [1, 2, 4, Infinity];
+  const P50 = { kind: 'quantile', q: 0.5 } as const;
+
+  function histogramFile(name: string, buckets: number[], identity = name): FileSample {
+    const series = { family: 'h', labels: {}, bounds: BOUNDS, buckets, count: buckets.reduce((a, b) => a + b, 0), sum: 0, countRecord: 0 };
+    const meaning = meaningOf({ label: 'h.count' } as RecordLayout, undefined);
+    return {
+      file: name,
+      path: `/d/${name}`,
+      identity,
+      values: new Map([['h.count', { value: series.count, kind: 'uint', meaning }]]),
+      unstable: [],
+      columns: [['h.count']],
+      families: [undefined],
+      histograms: [new Map([['[]', series]])],
+    };
+  }
+
+  function sample(time: number, files: FileSample[], unreadable: string[] = []): Sample {
+    return { time, files, errors: [], seen: new Set([...files.map((f) => f.path), ...unreadable.map((n) => `/d/${n}`)]), missing: [] };
+  }
+
+  const p50 = (previous: Sample | undefined, current: Sample) => {
+    const cell = computeTick(previous, current, 1, 'delta', [P50]).cells[0];
+    return cell.kind === 'value' ? cell.value : cell.kind;
+  };
+
+  test('the difference of the counts of each file, merged; a file replaced under its name counts whole', () => {
+    const before = sample(0, [histogramFile('a', [10, 0, 0, 0]), histogramFile('b', [0, 0, 0, 0])]);
+    // a saw nothing new, b saw 4 values in (2, 4]: the interval's median is in (2, 4].
+    expect(p50(before, sample(1000, [histogramFile('a', [10, 0, 0, 0]), histogramFile('b', [0, 0, 4, 0])]))).toBe(3);
+    // a is a new file (another inode) whose 2 observations in (1, 2] count, beside b's 2 in (2, 4].
+    expect(p50(before, sample(1000, [histogramFile('a', [0, 2, 0, 0], 'other'), histogramFile('b', [0, 0, 2, 0])]))).toBe(2);
+    // Nothing observed in the interval: no value.
+    expect(p50(before, before)).toBeUndefined();
+  });
+
+  test('a file unreadable at the previous row adds nothing; counts that went down count from zero', () => {
+    const before = sample(0, [histogramFile('b', [0, 0, 1, 0])], ['a']);
+    expect(p50(before, sample(1000, [histogramFile('a', [8, 0, 0, 0]), histogramFile('b', [0, 0, 3, 0])]))).toBe(3);
+    expect(p50(sample(0, [histogramFile('b', [0, 0, 9, 0])]), sample(1000, [histogramFile('b', [1, 0, 0, 0])]))).toBe(0.5);
+  });
+
+  test('max is the upper bound of the highest bucket used: infinite when a value fell above the last bound', () => {
+    const max = (buckets: number[]) => computeTick(undefined, sample(0, [histogramFile('a', buckets)]), 1, 'delta', [{ kind: 'max' }]).cells[0];
+    expect(max([3, 1, 0, 0])).toMatchObject({ kind: 'value', value: 2 });
+    expect(max([3, 1, 0, 1])).toMatchObject({ kind: 'value', value: Infinity });
+    expect(formatCell(max([3, 1, 0, 1]))).toBe('inf');
   });
 });

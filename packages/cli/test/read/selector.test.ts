@@ -16,6 +16,33 @@ describe('splitFields', () => {
     expect(splitFields('r{route="a,}\\"b"},x')).toEqual(['r{route="a,}\\"b"}', 'x']);
     expect(() => splitFields('r{route=a,x')).toThrow(SelectorError);
   });
+
+  test('a list of histogram statistics is one field each, until an item that is no statistic', () => {
+    expect(splitFields('latency:p50,p99,max,hits')).toEqual(['latency:p50', 'latency:p99', 'latency:max', 'hits']);
+    expect(splitFields('latency{route=/a,status=5xx}:p99.9,rate,count')).toEqual([
+      'latency{route=/a,status=5xx}:p99.9',
+      'latency{route=/a,status=5xx}:rate',
+      'latency{route=/a,status=5xx}:count',
+    ]);
+    // Without a statistic before it, `max` is a field of its own.
+    expect(splitFields('hits,max')).toEqual(['hits', 'max']);
+  });
+});
+
+describe('parseSelector: histogram statistics', () => {
+  test('quantiles as fractions, max, count and rate; labels before the statistic', () => {
+    expect(parseSelector('latency:p99', 'web.')).toEqual({ text: 'latency:p99', name: 'web.latency', labels: {}, statistic: { kind: 'quantile', q: 0.99 } });
+    expect(parseSelector('latency:p99.9').statistic).toEqual({ kind: 'quantile', q: 0.999 });
+    expect(parseSelector('latency:p100').statistic).toEqual({ kind: 'quantile', q: 1 });
+    for (const kind of ['max', 'count', 'rate']) expect(parseSelector(`latency:${kind}`).statistic).toEqual({ kind });
+    const labelled = parseSelector('latency{route=/a:b}:p50');
+    expect([labelled.name, { ...labelled.labels }, labelled.statistic]).toEqual(['latency', { route: '/a:b' }, { kind: 'quantile', q: 0.5 }]);
+  });
+
+  test('a colon followed by no statistic is part of the name, as the original\'s labels may have one', () => {
+    expect(parseSelector('a:b')).toEqual({ text: 'a:b', name: 'a:b', labels: {} });
+    expect(parseSelector('latency:p101')).toEqual({ text: 'latency:p101', name: 'latency:p101', labels: {} });
+  });
 });
 
 describe('parseSelector', () => {
@@ -33,7 +60,7 @@ describe('parseSelector', () => {
       ['requests{status}', 'expected key=value, got "status"'],
       ['requests{}', 'expected key=value, got ""'],
       ['{a=1}', 'no name before {'],
-      ['requests{a=1}x', 'nothing may follow the closing }'],
+      ['requests{a=1}x', 'nothing may follow the closing } but a :statistic'],
       ['requests{a=1,a=2}', 'label a given twice'],
       ['requests{1a=2}', 'bad label name "1a"'],
       ['requests{a="x\\q"}', 'unknown escape'],
