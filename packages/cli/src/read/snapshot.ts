@@ -1,3 +1,4 @@
+import { UsageError } from '../errors';
 import type { FileEntry } from './files';
 import { StatsReader, type FileSnapshot } from './stats-reader';
 
@@ -6,9 +7,20 @@ export type { FileSnapshot } from './stats-reader';
 /** The reader of `readSnapshot`: one layout cache for the whole process. */
 let sharedReader: StatsReader | undefined;
 
-/** The process-wide `StatsReader` that `readSnapshot` and `Sampler` use unless given another. */
+/**
+ * The process-wide `StatsReader` that `readSnapshot` and `Sampler` use unless given another. Its
+ * patience with records that keep changing (SPEC.md §8.3 step 5) is `$MMSTATS_PATIENT_COPIES`
+ * when set (a whole number; 0 gives up on them at once, as before step 5 existed).
+ */
 export function sharedStatsReader(): StatsReader {
-  return (sharedReader ??= new StatsReader());
+  return (sharedReader ??= new StatsReader({ patientCopies: patientCopiesFromEnvironment(process.env.MMSTATS_PATIENT_COPIES) }));
+}
+
+/** `$MMSTATS_PATIENT_COPIES` as a number of copies, or undefined for the default; a `UsageError` if it is not a whole number. */
+export function patientCopiesFromEnvironment(text: string | undefined): number | undefined {
+  if (text === undefined || text === '') return undefined;
+  if (!/^\d{1,9}$/.test(text)) throw new UsageError(`MMSTATS_PATIENT_COPIES must be a whole number of copies (0 gives up on a changing value at once), got ${JSON.stringify(text)}`);
+  return Number(text);
 }
 
 /**

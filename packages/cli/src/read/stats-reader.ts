@@ -72,9 +72,16 @@ export type PickRecords = (layout: readonly RecordLayout[], meanings: readonly R
 export class StatsReader {
   /** The layouts kept between reads. */
   readonly cache: LayoutCache;
+  /** Copies made of a record still changing after the usual ones (SPEC.md §8.3 step 5). */
+  readonly patientCopies: number | undefined;
 
-  constructor(options: { readonly cache?: LayoutCache } = {}) {
+  /**
+   * `patientCopies`: how many more copies a record still changing after the usual 16 gets, alone
+   * (default `DEFAULT_PATIENT_COPIES` of @mmstats/format; 0 reports it unstable at once).
+   */
+  constructor(options: { readonly cache?: LayoutCache; readonly patientCopies?: number } = {}) {
     this.cache = options.cache ?? new LayoutCache();
+    this.patientCopies = options.patientCopies;
   }
 
   /**
@@ -86,7 +93,7 @@ export class StatsReader {
    * (see `withStatsFile`): anything else is a `ReplacedFileError`, and nothing of it is read.
    */
   readFile(entry: FileEntry, pick?: PickRecords, open: StatsFileOptions = {}): StableFileRead | undefined {
-    const options = { path: entry.file };
+    const options = { path: entry.file, patientCopies: this.patientCopies };
     try {
       return withStatsFile(entry.path, ({ stats, readAt }) => {
         // The trailer first, with its own read: every record it counts is whole in the copy after it (SPEC.md §14.5).

@@ -74,3 +74,15 @@ describe('readSnapshot', () => {
     expect(snapshot.error?.message).toMatch(/^empty\.mmstats: /);
   });
 });
+
+describe('MMSTATS_PATIENT_COPIES', () => {
+  test('a whole number of copies, none for the default, and a clear error for anything else', async () => {
+    const { patientCopiesFromEnvironment } = await import('../../src/read/snapshot');
+    expect(patientCopiesFromEnvironment(undefined)).toBeUndefined();
+    expect(patientCopiesFromEnvironment('')).toBeUndefined();
+    expect(patientCopiesFromEnvironment('0')).toBe(0);
+    expect(patientCopiesFromEnvironment('100')).toBe(100);
+    expect(() => patientCopiesFromEnvironment('-1')).toThrow('MMSTATS_PATIENT_COPIES must be a whole number of copies (0 gives up on a changing value at once), got "-1"');
+    expect(() => patientCopiesFromEnvironment('lots')).toThrow(/got "lots"/);
+  });
+});
