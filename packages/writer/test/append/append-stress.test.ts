@@ -45,6 +45,8 @@ async function stress(series: number, mode = 'registry'): Promise<Outcome> {
   const path = (await lineFrom(writer)).trim();
   // The original algorithm, through a mapping, in its own process while this one reads by pread.
   const original = spawn('python3', [ORIGINAL_READER, '--live', path, 'stress.done', '200'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // 'close', not 'exit': a process can exit before its last output has been read from the pipe.
+  const originalClosed = new Promise((resolve) => original.once('close', resolve));
   let originalOutput = '';
   await new Promise<void>((resolve) =>
     original.stdout!.on('data', (chunk: Buffer) => {
@@ -85,7 +87,7 @@ async function stress(series: number, mode = 'registry'): Promise<Outcome> {
   }
   expect(done).toBe(true);
   expect(await exited(writer)).toBe(0);
-  await exited(original);
+  await originalClosed;
   return { errors, counts: counts.size, original: JSON.parse(originalOutput.slice('ready\n'.length)), path };
 }
 
