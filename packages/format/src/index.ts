@@ -36,7 +36,7 @@ export { layoutRecords, layoutRecord, writeRecords, writeRecord, encodeFile } fr
 export type { RecordSpec, EncodeOptions, FilePlan } from './encode';
 
 // Decoding (readers)
-export { checkVersion, decodeLayout, decodeFile, readValue, toDataView, DEFAULT_MAX_RECORDS } from './decode';
+export { decodeLayout, decodeFile, readValue, toDataView, DEFAULT_MAX_RECORDS } from './decode';
 export type { DecodeOptions, DecodedRecord } from './decode';
 export { safeJsonString } from './quote';
 

@@ -238,7 +238,7 @@ export function readStableFile(readAt: ReadAt, size: number, options: StableRead
   checkPatientCopies(options.patientCopies);
   const tail = readTrailerBytes(readAt, size);
   const first = readAt(0, size);
-  const { layout, metadata } = decodeCopy(first, tail, size, options);
+  const { layout, metadata } = decodeCopy(first, trailerForCopy(tail, first, size, options.path), options);
   return { ...readStableRecords(readAt, layout, options, first), layout, metadata };
 }
 
@@ -246,20 +246,15 @@ export function readStableFile(readAt: ReadAt, size: number, options: StableRead
 export interface DecodedCopy {
   readonly layout: RecordLayout[];
   readonly metadata: FileMetadata | undefined;
-  /** The trailer the records were walked by, or null for a file without metadata. */
-  readonly trailer: Trailer | null;
 }
 
 /**
- * Decodes `first`, a copy of a whole file of `size` bytes made after its trailer `tail` was read
- * (`readTrailerBytes`), in the order of checks of SPEC.md §14.2: the version byte, the trailer,
- * the records (up to the trailer's records end), the metadata entries. Throws `DecodeError`.
+ * Decodes `first`, a copy of a whole file, by its `trailer` (`trailerForCopy`, which checked the
+ * version byte and the trailer first): the records up to the trailer's records end, then the
+ * metadata entries, in the order of checks of SPEC.md §14.2. Throws `DecodeError`.
  */
-export function decodeCopy(first: Uint8Array, tail: Uint8Array | undefined, size: number, options: DecodeOptions = {}): DecodedCopy {
-  checkVersion(first, options.path);
-  const trailer = trailerForCopy(tail, first, size, options.path);
-  const layout = decodeLayout(first, { ...options, trailer });
-  return { layout, metadata: decodeMetadata(first, options.path, trailer), trailer };
+export function decodeCopy(first: Uint8Array, trailer: Trailer | null, options: DecodeOptions = {}): DecodedCopy {
+  return { layout: decodeLayout(first, { ...options, trailer }), metadata: decodeMetadata(first, options.path, trailer) };
 }
 
 /**
@@ -276,10 +271,11 @@ export function readTrailerBytes(readAt: ReadAt, size: number): Uint8Array | und
 /**
  * The trailer to walk `first`, a copy of a whole file of `size` bytes made after `tail` was read
  * (`readTrailerBytes`), by: the one of `tail`, or null for a file without metadata. A file that
- * changed size between the two reads is judged by its copy alone. Throws `DecodeError` for a
- * trailer that cannot be right.
+ * changed size between the two reads is judged by its copy alone. Checks the version byte first,
+ * then the trailer (SPEC.md §14.2, order of checks): throws `DecodeError` for either.
  */
 export function trailerForCopy(tail: Uint8Array | undefined, first: Uint8Array, size: number, path?: string): Trailer | null {
+  checkVersion(first, path);
   const trailer = tail !== undefined && first.length === size ? decodeTrailer(tail, size, path) : decodeTrailer(first, first.length, path);
   return trailer ?? null;
 }

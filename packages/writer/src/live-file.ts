@@ -1,6 +1,6 @@
 // The live stats file as its families see it: the memory their series write to, and the reserve
 // where new series and families are added (SPEC.md §14.5). One per stats object or registry.
-import { appendFamily, appendRecords, parseTypeSignature, recordSize, TRAILER_SIZE, type FamilyMeta, type RecordLayout, type RecordSpec } from '@mmstats/format';
+import { appendFamily, appendRecords, parseTypeSignature, recordSize, reserveLeft, type FamilyMeta, type RecordLayout, type RecordSpec } from '@mmstats/format';
 import type { Memory } from './fields/memory';
 
 /** The file's memory and its reserve. Adding to it stores into the mapping: no syscall. */
@@ -31,10 +31,7 @@ export class LiveFile {
 
   /** Free bytes of the reserve, promised ones included. */
   room(): number {
-    const bytes = this.memory.bytes;
-    const view = this.memory.view;
-    const trailer = bytes.length - TRAILER_SIZE;
-    return view.getUint32(trailer + 4, true) - (view.getUint32(trailer, true) + 2);
+    return reserveLeft(this.memory.bytes);
   }
 
   /**

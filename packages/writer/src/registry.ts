@@ -3,14 +3,14 @@
 // is a stats object with the process fields; each metric adds its family (and, unlabelled, its
 // record) to the live file (SPEC.md §14.5). Creating a metric may do work; writing to it is the
 // same hot path as a class field.
-import { encodeFile, MAX_APPENDED_LABEL_BYTES, type RecordLayout, type RecordSpec } from '@mmstats/format';
+import { MAX_APPENDED_LABEL_BYTES, type RecordLayout, type RecordSpec } from '@mmstats/format';
 import { SchemaError } from './errors';
 import { field } from './field';
 import { Counter } from './fields/counter';
 import { Family, overflowSize, seriesDeclaration } from './fields/family';
 import type { Gauge } from './fields/gauge';
 import type { Histogram } from './fields/histogram';
-import { memoryOver, type Bound, type Memory } from './fields/memory';
+import { privateRecords, type Bound, type Memory } from './fields/memory';
 import { recordsSize } from './live-file';
 import { familyMetas, livePartsOf, markDynamic, MmStats, type LiveParts, type MmStatsOptions } from './model';
 import { gaugeClassOf, type CounterOptions, type FieldSpec, type GaugeOptions, type HistogramOptions, type LabelledOptions } from './schema';
@@ -150,8 +150,8 @@ export class Registry {
       if (records) return make(live.memory, records);
     }
     this.noRoom(label);
-    const { bytes, plan } = encodeFile(specs);
-    return make(memoryOver(bytes), plan.records);
+    const unpublished = privateRecords(specs);
+    return make(unpublished.memory, unpublished.records);
   }
 
   private family(label: string, spec: FieldSpec, makeOne: (memory: Memory, record: RecordLayout) => Bound): Bound {

@@ -2,7 +2,6 @@ import type { Stats } from 'node:fs';
 
 import {
   DecodeError,
-  checkVersion,
   decodeCopy,
   meaningsOf,
   readStableRecords,
@@ -99,7 +98,6 @@ export class StatsReader {
         // The trailer first, with its own read: every record it counts is whole in the copy after it (SPEC.md §14.5).
         const tail = readTrailerBytes(readAt, stats.size);
         const first = readAt(0, stats.size);
-        checkVersion(first, entry.file); // before the trailer (SPEC.md §14.2, order of checks)
         const trailer = trailerForCopy(tail, first, stats.size, entry.file);
         const kept = this.cache.get(stats, trailer);
         if (kept !== undefined) {
@@ -107,7 +105,7 @@ export class StatsReader {
           if (read) return { stats, ...kept, read };
           this.cache.delete(stats);
         }
-        const { layout, metadata } = decodeCopy(first, tail, stats.size, options);
+        const { layout, metadata } = decodeCopy(first, trailer, options);
         const decoded: DecodedLayout = { layout, metadata, meanings: meaningsOf(layout, metadata, entry.file) };
         this.cache.set(stats, decoded, trailer);
         return { stats, ...decoded, read: readStableRecords(readAt, pick ? pick(layout, decoded.meanings) : layout, options, first) };

@@ -1,12 +1,12 @@
 // Labelled families: `stats.requests.labels({ route: '/a', status: '2xx' })` returns the series of
 // that label set, adding its record to the live file the first time (SPEC.md §14.5).
-import { EncodeError, MAX_APPENDED_LABEL_BYTES, OVERFLOW_LABELS, encodeFile, seriesLabel, type RecordLayout, type RecordSpec } from '@mmstats/format';
+import { EncodeError, MAX_APPENDED_LABEL_BYTES, OVERFLOW_LABELS, seriesLabel, type RecordLayout, type RecordSpec } from '@mmstats/format';
 import { SchemaError } from '../errors';
 import { recordsSize } from '../live-file';
 import type { LiveFile } from '../live-file';
 import type { FieldSpec, PartsContext } from '../schema';
 import type { Counter } from './counter';
-import { memoryOver, type Bound, type FieldFactory, type Memory } from './memory';
+import { privateRecords, type Bound, type FieldFactory, type Memory } from './memory';
 
 /** Label values a series may be asked for with: strings, or numbers and booleans (used as their text). */
 export type LabelValues<Key extends string = string> = { readonly [K in Key]: string | number | boolean };
@@ -193,8 +193,8 @@ export class Family<Child extends Bound, Key extends string = string> {
     if (records !== undefined) return declaration.makeChild(this.file.memory, records);
     // No room was left even for it: a series in private memory, never published, and said once.
     this.misuse('no room left in the stats file for the overflow series (raise the reserve option)');
-    const { bytes, plan } = encodeFile(specs);
-    return declaration.makeChild(memoryOver(bytes), plan.records);
+    const unpublished = privateRecords(specs);
+    return declaration.makeChild(unpublished.memory, unpublished.records);
   }
 
   private misuse(reason: string): undefined {

@@ -1,4 +1,4 @@
-import type { RecordLayout } from '@mmstats/format';
+import { encodeFile, type RecordLayout, type RecordSpec } from '@mmstats/format';
 
 /**
  * Three views of one stats file's bytes, shared by all its fields: while the file is live they
@@ -29,4 +29,13 @@ export function memoryOver(bytes: Uint8Array): Memory {
     bytes,
     buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
   };
+}
+
+/**
+ * Records laid out as a file of their own in process memory, which no reader sees: where a metric
+ * that found no room in its file keeps working, unpublished.
+ */
+export function privateRecords(specs: readonly RecordSpec[]): { memory: Memory; records: readonly RecordLayout[] } {
+  const { bytes, plan } = encodeFile(specs);
+  return { memory: memoryOver(bytes), records: plan.records };
 }
