@@ -1,7 +1,10 @@
 // The only module that touches the native mmap binding: everything else sees a Uint8Array.
-// The binding is loaded on first use, not at import: when install scripts were blocked
-// (`npm install --ignore-scripts`, pnpm's default) it was never built, and importing this package
-// must still succeed, so that an application never fails to start because of its metrics.
+// The binding is tried once, at import, and a failure is remembered rather than thrown: when
+// install scripts were blocked (`npm install --ignore-scripts`, pnpm's default) it was never
+// built, and importing this package must still succeed, so that an application never fails to
+// start because of its metrics; creating a stats object then says why. Trying at import (not at
+// the first stats object) lets a program that drops privileges after loading its modules still
+// have the binding, though the new user may not be able to read where it lies.
 import { readFileSync } from 'node:fs';
 import type MmapIo from '@riaskov/mmap-io';
 import { BindingError } from './errors';
@@ -24,6 +27,8 @@ function loadBinding(): { binding: Binding } | { failure: unknown } {
   }
   return binding ? { binding } : { failure: loadFailure };
 }
+
+loadBinding();
 
 /** Whether the native mmap binding is built and loads. */
 export function hasMmapBinding(): boolean {
