@@ -162,6 +162,11 @@ describe('examples/cluster-server', () => {
       }
     }
 
+    // A response's latency, its timing and the in-flight decrement are recorded when the server
+    // closes it, which may come just after the client has it all: wait for every one of them.
+    const observed = () => names.flatMap((name) => histogramSeries(name, 'web.stats.latency')).reduce((sum, one) => sum + one.count, 0);
+    await waitUntil('every latency observed', () => observed() === paths.length);
+
     const byRoute: Record<string, number> = {};
     const byStatus: Record<string, number> = {};
     let bytesFromAverages = 0;
@@ -215,9 +220,6 @@ describe('examples/cluster-server', () => {
 
     // The latency histogram of every worker, merged exactly: each route's requests are counted
     // once, and poll's quantiles are those of the merged buckets.
-    // A latency is observed when the server closes the response, which may come just after the client has it all.
-    const observed = () => names.flatMap((name) => histogramSeries(name, 'web.stats.latency')).reduce((sum, one) => sum + one.count, 0);
-    await waitUntil('every latency observed', () => observed() === paths.length);
     const latencies = names.flatMap((name) => histogramSeries(name, 'web.stats.latency'));
     const countOf = (route: string) => latencies.filter((one) => one.labels.route === route).reduce((sum, one) => sum + one.count, 0);
     expect(Object.fromEntries(['/', '/500', '/status', 'other'].map((route) => [route, countOf(route)]))).toEqual({ '/': 80, '/500': 80, '/status': 80, other: 80 });
