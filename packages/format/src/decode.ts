@@ -3,7 +3,7 @@ import { DecodeError } from './errors';
 import type { RecordLayout } from './layout';
 import { decodeTrailer, type Trailer } from './meta';
 import { safeJsonString } from './quote';
-import { decodeUtf8, fixedTypeOfByte, parseTypeSignature, readSlot, stringSizeOf, stringType, type StatValue, type TypeInfo } from './types';
+import { decodeUtf8, fixedTypeOfByte, readSlot, stringSizeOf, stringType, type StatValue, type TypeInfo } from './types';
 
 /**
  * Most records `decodeLayout` accepts by default. A real stats file has tens to a few thousand;
@@ -66,20 +66,27 @@ function failAt(reason: string, offset: number, index: number, path: string | un
   throw new DecodeError(reason, { offset, recordIndex: index, path });
 }
 
+/** Whether `byte` is whitespace that Python's `struct` skips in a format: space, \t, \n, \v, \f, \r. */
+function isSignatureSpace(byte: number): boolean {
+  return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d);
+}
+
 /**
- * The type of the signature at `bytes[at, at + length)`, or undefined for anything unknown. The
- * signatures real files use are one letter or a few digits and `s`: they are looked up without
- * building a string first.
+ * The type of the signature at `bytes[at, at + length)`, or undefined for anything unknown. A
+ * signature is a type code with optional whitespace before and after it (SPEC.md §4, §4.5). The
+ * signatures real files use are one letter, possibly followed by spaces, or a few digits and `s`:
+ * they are looked up without building a string first.
  */
 function signatureType(bytes: Uint8Array, at: number, length: number): TypeInfo | undefined {
   if (length === 1) return fixedTypeOfByte(bytes[at]);
-  if (length > 64) return undefined;
-  if (length >= 2 && length <= 11 && bytes[at + length - 1] === 0x73 /* s */) {
-    const size = stringSizeOf(bytes, at, length - 1);
-    if (size !== undefined) return stringType(size);
-  }
-  // Signatures are ASCII; anything else cannot match a known signature anyway.
-  return parseTypeSignature(String.fromCharCode.apply(null, bytes.subarray(at, at + length) as unknown as number[]));
+  let end = at + length;
+  while (end > at && isSignatureSpace(bytes[end - 1])) end--;
+  while (at < end && isSignatureSpace(bytes[at])) at++;
+  const code = end - at;
+  if (code === 1) return fixedTypeOfByte(bytes[at]);
+  if (code < 2 || code > 11 || bytes[end - 1] !== 0x73 /* s */) return undefined;
+  const size = stringSizeOf(bytes, at, code - 1);
+  return size === undefined ? undefined : stringType(size);
 }
 
 /**
@@ -171,6 +178,7 @@ export function decodeLayout(bytes: Uint8Array, options: DecodeOptions = {}): Re
       labelOffset,
       labelLength,
       signature: type.signature,
+      signatureLength,
       type,
       writeIndexOffset,
       buffered,

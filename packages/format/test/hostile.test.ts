@@ -116,7 +116,7 @@ describe('bad type signatures and write-buffer bytes', () => {
   const withSignature = (signature: string | Uint8Array, writeIndex = 0xff) =>
     rawFile([rawRecord({ label: 'f', signature, writeIndex, slots: Buffer.alloc(64) })], { size: 4096 });
 
-  it.each(['x', '0s', '2I', '<Q', 'q ', '', '2147483648s'])('rejects unknown signature %j', (signature) => {
+  it.each(['x', '0s', '2I', '<Q', '< Q', ' <Q', '1 6s', '16 s', 'Q Q', '   ', 'Q\0', 'Q\x1c', '', '2147483648s'])('rejects unknown signature %j', (signature) => {
     const error = decodeFails(withSignature(signature));
     expect([error.offset, error.recordIndex]).toEqual([6, 0]);
     expect(error.reason).toBe(`record "f": unknown type signature ${JSON.stringify(signature)}`);
