@@ -71,6 +71,18 @@ function isSignatureSpace(byte: number): boolean {
   return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d);
 }
 
+/** Where the type code of the signature `bytes[start, end)` ends: before its trailing whitespace. */
+function codeEnd(bytes: Uint8Array, start: number, end: number): number {
+  while (end > start && isSignatureSpace(bytes[end - 1])) end--;
+  return end;
+}
+
+/** Where the type code of the signature `bytes[start, end)` starts: after its leading whitespace. */
+function codeStart(bytes: Uint8Array, start: number, end: number): number {
+  while (start < end && isSignatureSpace(bytes[start])) start++;
+  return start;
+}
+
 /**
  * The type of the signature at `bytes[at, at + length)`, or undefined for anything unknown. A
  * signature is a type code with optional whitespace before and after it (SPEC.md §4, §4.5). The
@@ -79,14 +91,28 @@ function isSignatureSpace(byte: number): boolean {
  */
 function signatureType(bytes: Uint8Array, at: number, length: number): TypeInfo | undefined {
   if (length === 1) return fixedTypeOfByte(bytes[at]);
-  let end = at + length;
-  while (end > at && isSignatureSpace(bytes[end - 1])) end--;
-  while (at < end && isSignatureSpace(bytes[at])) at++;
+  const end = codeEnd(bytes, at, at + length);
+  at = codeStart(bytes, at, end);
   const code = end - at;
   if (code === 1) return fixedTypeOfByte(bytes[at]);
   if (code < 2 || code > 11 || bytes[end - 1] !== 0x73 /* s */) return undefined;
   const size = stringSizeOf(bytes, at, code - 1);
   return size === undefined ? undefined : stringType(size);
+}
+
+/**
+ * Why an unknown signature is not one, when whitespace or a byte-order prefix suggests what its
+ * writer meant (SPEC.md §4.3, §4.5): ` (…)` to end the message with, or nothing.
+ */
+function whyUnknown(signature: Uint8Array): string {
+  const end = codeEnd(signature, 0, signature.length);
+  const start = codeStart(signature, 0, end);
+  if (start === end) return ' (no type code)';
+  const first = signature[start];
+  // Python's struct prefixes: @ = < > !
+  if (first === 0x40 || first === 0x3d || first === 0x3c || first === 0x3e || first === 0x21) return ' (no byte-order prefix: values are always little-endian)';
+  if (signature.subarray(start, end).some(isSignatureSpace)) return ' (whitespace is allowed only before and after the type code)';
+  return '';
 }
 
 /**
@@ -149,7 +175,7 @@ export function decodeLayout(bytes: Uint8Array, options: DecodeOptions = {}): Re
     const type = signatureType(bytes, signatureOffset, signatureLength);
     if (!type) {
       const signatureBytes = bytes.subarray(signatureOffset, signatureOffset + signatureLength);
-      failAt(`record ${quoted(label)}: unknown type signature ${printable(signatureBytes)}`, signatureOffset, index, path);
+      failAt(`record ${quoted(label)}: unknown type signature ${printable(signatureBytes)}${whyUnknown(signatureBytes)}`, signatureOffset, index, path);
     }
     const writeIndexOffset = signatureOffset + signatureLength;
     if (writeIndexOffset >= size) failAt(`record ${quoted(label)} is cut off before its write-buffer byte`, writeIndexOffset, index, path);

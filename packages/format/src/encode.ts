@@ -84,7 +84,13 @@ export function layoutRecord(spec: RecordSpec, index: number, offset: number, op
   if (type && !options.allowLegacySignatures && LEGACY_SIGNATURES.has(spec.signature)) {
     throw new EncodeError(`label ${JSON.stringify(spec.label)}: ${spec.signature} is a legacy signature readers accept; write Q or q instead`);
   }
-  if (!type) throw new EncodeError(`label ${JSON.stringify(spec.label)}: unknown type signature ${JSON.stringify(spec.signature)}`);
+  if (!type) {
+    const code = spec.signature.trim();
+    if (code !== spec.signature && parseTypeSignature(code)) {
+      throw new EncodeError(`label ${JSON.stringify(spec.label)}: give the type code ${JSON.stringify(code)} without whitespace; layout: 'aligned' pads it where the record lies`);
+    }
+    throw new EncodeError(`label ${JSON.stringify(spec.label)}: unknown type signature ${JSON.stringify(spec.signature)}`);
+  }
   const labelOffset = offset + 2;
   const unpaddedSlot0 = labelOffset + labelLength + 2 + spec.signature.length + 1;
   const signatureLength = spec.signature.length + (options.layout === 'aligned' ? signaturePadding(type, unpaddedSlot0) : 0);

@@ -206,6 +206,12 @@ describe("layout: 'aligned' (SPEC.md §4.5)", () => {
     expect(decodeFile(bytes).map((r) => r.label)).toEqual(['a', ...EVERY_TYPE.slice(0, 8).map((s) => s.label)]);
   });
 
+  it('refuses a signature given with its padding, saying what to give instead', () => {
+    expect(() => encodeFile([{ label: 'hits', signature: 'Q   ', buffered: true }], { layout: 'aligned' })).toThrow(
+      new EncodeError(`label "hits": give the type code "Q" without whitespace; layout: 'aligned' pads it where the record lies`),
+    );
+  });
+
   it('refuses a layout it does not know', () => {
     expect(() => encodeFile(FIXTURE_SPECS, { layout: 'packed' as never })).toThrow(new EncodeError(`layout must be 'original' or 'aligned', got "packed"`));
   });
