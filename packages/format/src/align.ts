@@ -12,9 +12,6 @@ import { parseTypeSignature, type TypeInfo } from './types';
  */
 export type SlotLayout = 'original' | 'aligned';
 
-/** Largest padding `aligned` adds to a signature: an 8-byte slot is at most 7 bytes off. */
-export const MAX_SIGNATURE_PADDING = 7;
-
 /** What the first slot of `type` is aligned to: its size for 2-, 4- and 8-byte numbers, else 1. */
 export function slotAlignment(type: TypeInfo): number {
   return type.kind !== 'string' && (type.size === 2 || type.size === 4 || type.size === 8) ? type.size : 1;

@@ -30,7 +30,7 @@ export type { TypeInfo, ValueKind, StatValue } from './types';
 // Layout
 export { recordSize, fileSize } from './layout';
 export type { RecordLayout } from './layout';
-export { alignedSignature, signaturePadding, slotAlignment, MAX_SIGNATURE_PADDING } from './align';
+export { alignedSignature, signaturePadding, slotAlignment } from './align';
 export type { SlotLayout } from './align';
 
 // Encoding (writers)

@@ -4,6 +4,9 @@ import {
   alignedSignature,
   appendRecords,
   decodeFile,
+  parseTypeSignature,
+  signaturePadding,
+  slotAlignment,
   encodeFile,
   layoutRecords,
   writeRecords,
@@ -230,6 +233,14 @@ describe('alignedSignature', () => {
     ['255s', 7, '255s'],
   ])('pads %j whose slot would start at %d to %j', (signature, offset, expected) => {
     expect(alignedSignature(signature, offset)).toBe(expected);
+  });
+
+  it('gives the padding and the alignment behind it: the slot size for 2-, 4- and 8-byte numbers, else 1', () => {
+    const type = (signature: string) => parseTypeSignature(signature)!;
+    expect(['Q', 'q', 'd', 'L', 'I', 'i', 'f', 'H', 'h', 'b', '?', '8s', '4s'].map((s) => slotAlignment(type(s)))).toEqual([8, 8, 8, 8, 4, 4, 4, 2, 2, 1, 1, 1, 1]);
+    expect([0, 1, 7, 8, 9].map((offset) => signaturePadding(type('d'), offset))).toEqual([0, 7, 1, 0, 7]);
+    expect([0, 1, 3, 5].map((offset) => signaturePadding(type('H'), offset))).toEqual([0, 1, 1, 1]);
+    expect(signaturePadding(type('255s'), 13)).toBe(0);
   });
 
   it('refuses an unknown signature and a bad offset', () => {
