@@ -31,6 +31,7 @@ export interface DecodeOptions {
 /** A record with its current value, and its raw double-buffer state for tools that want it. */
 export interface DecodedRecord {
   readonly label: string;
+  /** The type signature without the whitespace a writer may pad it with (SPEC.md §4.5): `Q`, `16s`. */
   readonly signature: string;
   /** The value a reader sees: slot `writeIndex ^ 1` if buffered, else the only slot. */
   readonly value: StatValue;
