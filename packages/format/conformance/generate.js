@@ -47,6 +47,8 @@ class Builder {
     );
     this.bytes = bytes;
     this.plan = plan;
+    /** Records added live are laid out like the ones at creation (SPEC §4.5). */
+    this.layoutOptions = { layout: options.layout };
     this.families = options.metadata ? Object.fromEntries(options.metadata.map((meta) => [meta.name, familyJson(meta)])) : undefined;
     this.recordsEnd = plan.contentSize;
     this.metadataStart = plan.metadataStart;
@@ -65,7 +67,7 @@ class Builder {
   appendHistogram(family, bounds, labels = {}) {
     const keys = Object.keys(labels);
     const specs = histogramRecordSpecs(family, bounds, keys, keys.map((k) => labels[k]));
-    const layouts = appendRecords(this.bytes, specs, this.records.length);
+    const layouts = appendRecords(this.bytes, specs, this.records.length, 0, this.layoutOptions);
     if (layouts === undefined) throw new Error(`no room for a series of ${family}`);
     this.recordsEnd = layouts[layouts.length - 1].end;
     const first = this.records.length;
@@ -100,7 +102,7 @@ class Builder {
 
   /** Adds a record to the live file (SPEC §14.5) and returns its index. */
   append(record) {
-    const layout = appendRecord(this.bytes, record.spec, this.records.length);
+    const layout = appendRecord(this.bytes, record.spec, this.records.length, 0, this.layoutOptions);
     if (layout === undefined) throw new Error(`no room for ${record.spec.label}`);
     this.recordsEnd = layout.end;
     this.records.push(this.track(layout, record));
@@ -324,6 +326,56 @@ function hostile(name, description, bytes, kind, offset) {
   valid('end-exact', 'records that fill the file exactly: no end marker (SPEC §6 case 1)', new Builder(records, { pageSize: content }));
   valid('end-one-zero-byte', 'records, then a single zero byte (SPEC §6 case 2)', new Builder(records, { pageSize: content + 1 }));
   valid('no-records', 'a version byte and zeros: no records', new Builder([]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signatures padded with whitespace (SPEC §4.5)
+
+/** Every fixed type but the legacy ones, buffered and not, and strings; labels of varied lengths move the slots. */
+function everyAlignedType() {
+  const names = ['u64', 'i64.x', 'f64.abc', 'u32', 'i32.abcd', 'f32.ab', 'u16.abcde', 'i16', 'i8.a', 'bool', 'text.odd'];
+  const signatures = ['Q', 'q', 'd', 'I', 'i', 'f', 'H', 'h', 'b', '?', '13s'];
+  return signatures.flatMap((signature, i) => [plain(names[i], signature, true), plain(`${names[i]}.static`, signature, false)]);
+}
+const ALIGNED_VALUES = [2n ** 64n - 1n, 2n ** 64n - 2n, -(2n ** 63n), 5, -0.1, 1e300, 4294967295, 7, -2147483648, 9, 0.5, -1.25, 65535, 3, -32768, 11, -128, 12, true, false, 'odd size', 'x'];
+
+{
+  const b = new Builder([...everyAlignedType(), member('requests', 'Q', true)], {
+    layout: 'aligned',
+    metadata: [
+      { name: 'requests', kind: 'counter' },
+      { name: 'jobs', kind: 'gauge', labels: ['queue'] },
+    ],
+    reserve: 1500,
+  });
+  ALIGNED_VALUES.forEach((value, i) => b.publish(i, value));
+  b.publish(ALIGNED_VALUES.length, 41).publish(ALIGNED_VALUES.length, 42);
+  b.publish(b.append(series('jobs', { queue: 'high' }, 'd')), 2.5);
+  b.publish(b.append(series('jobs', { queue: 'a' }, 'I')), 3);
+  b.publish(b.append(plain('late.h', 'h', true)), -2);
+  valid('aligned', 'slots of 2-, 4- and 8-byte numbers at multiples of their size: signatures padded with trailing spaces, at creation and in records added live (SPEC §4.5)', b);
+}
+
+{
+  // The padding of an aligned file moved and changed, the offsets kept: readers skip whitespace
+  // on either side of the type code, as Python's struct does (SPEC §4.5).
+  const b = new Builder(everyAlignedType(), { layout: 'aligned' });
+  ALIGNED_VALUES.forEach((value, i) => b.publish(i, value));
+  const forms = ['leading', 'both', 'tab', 'newline', 'vertical-tab', 'form-feed', 'return'];
+  const spaceFor = { tab: 0x09, newline: 0x0a, 'vertical-tab': 0x0b, 'form-feed': 0x0c, return: 0x0d };
+  let rewritten = 0;
+  for (const { layout } of b.records) {
+    const padding = layout.signatureLength - layout.signature.length;
+    if (padding === 0) continue;
+    const at = layout.writeIndexOffset - layout.signatureLength;
+    const form = forms[rewritten++ % forms.length];
+    const lead = form === 'leading' ? padding : form === 'both' ? padding >> 1 : 0;
+    const space = spaceFor[form] ?? 0x20;
+    const text = [...Array(lead).fill(0x20), ...Buffer.from(layout.signature, 'latin1'), ...Array(padding - lead).fill(space)];
+    b.bytes.set(text, at);
+  }
+  if (rewritten < forms.length) throw new Error('padded-signatures: too few padded records for every form');
+  valid('padded-signatures', 'type codes with whitespace before, after and on both sides: spaces, tabs, line feeds, vertical tabs, form feeds, carriage returns (SPEC §4.5)', b);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -569,7 +621,12 @@ for (const [name, sig] of [
   ['plus-8s', '+8s'],
   ['repeat-2I', '2I'],
   ['prefix-lt-Q', '<Q'],
-  ['trailing-space', 'q '],
+  ['prefix-lt-space-Q', '< Q'],
+  ['space-inside-count', '1 6s'],
+  ['space-before-s', '16 s'],
+  ['two-codes', 'Q Q'],
+  ['spaces-only', '   '],
+  ['nul-after-code', 'Q\0'],
   ['empty', ''],
   ['too-large-string', '2147483648s'],
   ['B', 'B'],

@@ -1,7 +1,7 @@
 // Adding records and families to a live file with metadata, in the store order of SPEC.md §14.5.
 // Only the file's one writer calls these, on its own mapping: plain stores, no syscall.
 import { EncodeError } from './errors';
-import { layoutRecord, writeRecord, type RecordSpec } from './encode';
+import { layoutRecord, writeRecord, type EncodeOptions, type RecordSpec } from './encode';
 import type { RecordLayout } from './layout';
 import { decodeTrailer, encodeFamilyMeta, MAX_APPENDED_LABEL_BYTES, TRAILER_METADATA_START, TRAILER_RECORDS_END, TRAILER_SIZE, type FamilyMeta, type Trailer } from './meta';
 
@@ -20,11 +20,12 @@ export function reserveLeft(bytes: Uint8Array): number {
 /**
  * Adds the record of `spec` after the last record of the live file `bytes` (SPEC.md §14.5) and
  * returns its layout, or undefined when the reserve cannot hold it with `keepFree` bytes to spare.
- * `index` is the record's position in the file. Throws `EncodeError` for a label over 255 bytes or
- * any problem `layoutRecord` finds. The two steps are `prepareRecord` and `publishRecord`.
+ * `index` is the record's position in the file; `options.layout: 'aligned'` pads its signature as
+ * `encodeFile` does (SPEC.md §4.5). Throws `EncodeError` for a label over 255 bytes or any problem
+ * `layoutRecord` finds. The two steps are `prepareRecord` and `publishRecord`.
  */
-export function appendRecord(bytes: Uint8Array, spec: RecordSpec, index: number, keepFree = 0): RecordLayout | undefined {
-  return appendRecords(bytes, [spec], index, keepFree)?.[0];
+export function appendRecord(bytes: Uint8Array, spec: RecordSpec, index: number, keepFree = 0, options: EncodeOptions = {}): RecordLayout | undefined {
+  return appendRecords(bytes, [spec], index, keepFree, options)?.[0];
 }
 
 /**
@@ -32,8 +33,8 @@ export function appendRecord(bytes: Uint8Array, spec: RecordSpec, index: number,
  * none. Returns their layouts, or undefined (writing nothing) when the reserve cannot hold them
  * all with `keepFree` bytes to spare.
  */
-export function appendRecords(bytes: Uint8Array, specs: readonly RecordSpec[], index: number, keepFree = 0): RecordLayout[] | undefined {
-  const records = prepareRecords(bytes, specs, index, keepFree);
+export function appendRecords(bytes: Uint8Array, specs: readonly RecordSpec[], index: number, keepFree = 0, options: EncodeOptions = {}): RecordLayout[] | undefined {
+  const records = prepareRecords(bytes, specs, index, keepFree, options);
   if (records !== undefined) publishRecords(bytes, records);
   return records;
 }
@@ -43,8 +44,8 @@ export function appendRecords(bytes: Uint8Array, specs: readonly RecordSpec[], i
  * length, where readers still find the end marker, and returns its layout (undefined, writing
  * nothing, when there is no room). Nothing is visible to readers until `publishRecord`.
  */
-export function prepareRecord(bytes: Uint8Array, spec: RecordSpec, index: number, keepFree = 0): RecordLayout | undefined {
-  return prepareRecords(bytes, [spec], index, keepFree)?.[0];
+export function prepareRecord(bytes: Uint8Array, spec: RecordSpec, index: number, keepFree = 0, options: EncodeOptions = {}): RecordLayout | undefined {
+  return prepareRecords(bytes, [spec], index, keepFree, options)?.[0];
 }
 
 /**
@@ -52,13 +53,19 @@ export function prepareRecord(bytes: Uint8Array, spec: RecordSpec, index: number
  * first one's label length. Readers walking the records stop at that zero byte, so the records
  * after it are complete before any reader looks at them. Undefined, writing nothing, without room.
  */
-export function prepareRecords(bytes: Uint8Array, specs: readonly RecordSpec[], index: number, keepFree = 0): RecordLayout[] | undefined {
+export function prepareRecords(
+  bytes: Uint8Array,
+  specs: readonly RecordSpec[],
+  index: number,
+  keepFree = 0,
+  options: EncodeOptions = {},
+): RecordLayout[] | undefined {
   if (specs.length === 0) throw new EncodeError('a group of records to add needs at least one record');
   const { recordsEnd, metadataStart } = trailerOf(bytes);
   const records: RecordLayout[] = [];
   let at = recordsEnd;
   for (const spec of specs) {
-    const record = layoutRecord(spec, index + records.length, at);
+    const record = layoutRecord(spec, index + records.length, at, options);
     if (record.labelLength > MAX_APPENDED_LABEL_BYTES) {
       throw new EncodeError(`label ${JSON.stringify(spec.label.slice(0, 40))}… is ${record.labelLength} bytes; a record added to a live file has at most ${MAX_APPENDED_LABEL_BYTES}`);
     }

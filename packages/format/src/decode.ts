@@ -3,7 +3,7 @@ import { DecodeError } from './errors';
 import type { RecordLayout } from './layout';
 import { decodeTrailer, type Trailer } from './meta';
 import { safeJsonString } from './quote';
-import { decodeUtf8, fixedTypeOfByte, parseTypeSignature, readSlot, stringSizeOf, stringType, type StatValue, type TypeInfo } from './types';
+import { decodeUtf8, fixedTypeOfByte, readSlot, stringSizeOf, stringType, type StatValue, type TypeInfo } from './types';
 
 /**
  * Most records `decodeLayout` accepts by default. A real stats file has tens to a few thousand;
@@ -31,6 +31,7 @@ export interface DecodeOptions {
 /** A record with its current value, and its raw double-buffer state for tools that want it. */
 export interface DecodedRecord {
   readonly label: string;
+  /** The type signature without the whitespace a writer may pad it with (SPEC.md §4.5): `Q`, `16s`. */
   readonly signature: string;
   /** The value a reader sees: slot `writeIndex ^ 1` if buffered, else the only slot. */
   readonly value: StatValue;
@@ -66,20 +67,53 @@ function failAt(reason: string, offset: number, index: number, path: string | un
   throw new DecodeError(reason, { offset, recordIndex: index, path });
 }
 
+/** Whether `byte` is whitespace that Python's `struct` skips in a format: space, \t, \n, \v, \f, \r. */
+function isSignatureSpace(byte: number): boolean {
+  return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d);
+}
+
+/** Where the type code of the signature `bytes[start, end)` ends: before its trailing whitespace. */
+function codeEnd(bytes: Uint8Array, start: number, end: number): number {
+  while (end > start && isSignatureSpace(bytes[end - 1])) end--;
+  return end;
+}
+
+/** Where the type code of the signature `bytes[start, end)` starts: after its leading whitespace. */
+function codeStart(bytes: Uint8Array, start: number, end: number): number {
+  while (start < end && isSignatureSpace(bytes[start])) start++;
+  return start;
+}
+
 /**
- * The type of the signature at `bytes[at, at + length)`, or undefined for anything unknown. The
- * signatures real files use are one letter or a few digits and `s`: they are looked up without
- * building a string first.
+ * The type of the signature at `bytes[at, at + length)`, or undefined for anything unknown. A
+ * signature is a type code with optional whitespace before and after it (SPEC.md §4, §4.5). The
+ * signatures real files use are one letter, possibly followed by spaces, or a few digits and `s`:
+ * they are looked up without building a string first.
  */
 function signatureType(bytes: Uint8Array, at: number, length: number): TypeInfo | undefined {
   if (length === 1) return fixedTypeOfByte(bytes[at]);
-  if (length > 64) return undefined;
-  if (length >= 2 && length <= 11 && bytes[at + length - 1] === 0x73 /* s */) {
-    const size = stringSizeOf(bytes, at, length - 1);
-    if (size !== undefined) return stringType(size);
-  }
-  // Signatures are ASCII; anything else cannot match a known signature anyway.
-  return parseTypeSignature(String.fromCharCode.apply(null, bytes.subarray(at, at + length) as unknown as number[]));
+  const end = codeEnd(bytes, at, at + length);
+  at = codeStart(bytes, at, end);
+  const code = end - at;
+  if (code === 1) return fixedTypeOfByte(bytes[at]);
+  if (code < 2 || code > 11 || bytes[end - 1] !== 0x73 /* s */) return undefined;
+  const size = stringSizeOf(bytes, at, code - 1);
+  return size === undefined ? undefined : stringType(size);
+}
+
+/**
+ * Why an unknown signature is not one, when whitespace or a byte-order prefix suggests what its
+ * writer meant (SPEC.md §4.3, §4.5): ` (…)` to end the message with, or nothing.
+ */
+function whyUnknown(signature: Uint8Array): string {
+  const end = codeEnd(signature, 0, signature.length);
+  const start = codeStart(signature, 0, end);
+  if (start === end) return ' (no type code)';
+  const first = signature[start];
+  // Python's struct prefixes: @ = < > !
+  if (first === 0x40 || first === 0x3d || first === 0x3c || first === 0x3e || first === 0x21) return ' (no byte-order prefix: values are always little-endian)';
+  if (signature.subarray(start, end).some(isSignatureSpace)) return ' (whitespace is allowed only before and after the type code)';
+  return '';
 }
 
 /**
@@ -142,7 +176,7 @@ export function decodeLayout(bytes: Uint8Array, options: DecodeOptions = {}): Re
     const type = signatureType(bytes, signatureOffset, signatureLength);
     if (!type) {
       const signatureBytes = bytes.subarray(signatureOffset, signatureOffset + signatureLength);
-      failAt(`record ${quoted(label)}: unknown type signature ${printable(signatureBytes)}`, signatureOffset, index, path);
+      failAt(`record ${quoted(label)}: unknown type signature ${printable(signatureBytes)}${whyUnknown(signatureBytes)}`, signatureOffset, index, path);
     }
     const writeIndexOffset = signatureOffset + signatureLength;
     if (writeIndexOffset >= size) failAt(`record ${quoted(label)} is cut off before its write-buffer byte`, writeIndexOffset, index, path);
@@ -171,6 +205,7 @@ export function decodeLayout(bytes: Uint8Array, options: DecodeOptions = {}): Re
       labelOffset,
       labelLength,
       signature: type.signature,
+      signatureLength,
       type,
       writeIndexOffset,
       buffered,

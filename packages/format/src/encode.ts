@@ -1,3 +1,4 @@
+import { signaturePadding, type SlotLayout } from './align';
 import { FORMAT_VERSION, MAX_LABEL_BYTES, UNBUFFERED } from './constants';
 import { EncodeError } from './errors';
 import { fileSize, recordSize, type RecordLayout } from './layout';
@@ -8,7 +9,7 @@ import { decodeUtf8, parseTypeSignature, writeSlot, type StatValue } from './typ
 export interface RecordSpec {
   /** The full label (any prefix included), 1 to 65,535 bytes of UTF-8. */
   readonly label: string;
-  /** A type signature that `parseTypeSignature` accepts. */
+  /** A type signature that `parseTypeSignature` accepts, without padding (`layout` adds it). */
   readonly signature: string;
   /** Two slots and a write index 0/1 (true), or one slot and 0xff (false). */
   readonly buffered: boolean;
@@ -28,6 +29,12 @@ export interface EncodeOptions {
    * vectors, converters). Defaults to false: writers must not produce them (SPEC.md §4.1).
    */
   readonly allowLegacySignatures?: boolean;
+  /**
+   * `original` (the default) packs records exactly as the original mmstats did. `aligned` pads each
+   * signature with trailing spaces so that every slot of a 2-, 4- or 8-byte number starts at a
+   * multiple of its size (SPEC.md §4.5); every v1 reader, the original's included, reads it.
+   */
+  readonly layout?: SlotLayout;
   /**
    * Families to describe in a metadata block at the end of the file (SPEC.md §14). Without it
    * (the default) the file has no metadata block, exactly as the original wrote files.
@@ -60,10 +67,14 @@ const utf8 = new TextEncoder();
 const LEGACY_SIGNATURES = new Set(['L', 'l']);
 
 /**
- * Where record `index` of `spec` goes when it starts at `offset` (SPEC.md §3). Throws
- * `EncodeError` for an empty or oversized label or an unknown type signature.
+ * Where record `index` of `spec` goes when it starts at `offset` (SPEC.md §3), its signature padded
+ * when `options.layout` is `aligned` (SPEC.md §4.5): the record's size depends on its offset then.
+ * Throws `EncodeError` for an empty or oversized label, an unknown type signature or layout.
  */
 export function layoutRecord(spec: RecordSpec, index: number, offset: number, options: EncodeOptions = {}): RecordLayout {
+  if (options.layout !== undefined && options.layout !== 'original' && options.layout !== 'aligned') {
+    throw new EncodeError(`layout must be 'original' or 'aligned', got ${JSON.stringify(options.layout)}`);
+  }
   const labelLength = utf8.encode(spec.label).length;
   if (labelLength === 0) throw new EncodeError(`record ${index}: a label cannot be empty`);
   if (labelLength > MAX_LABEL_BYTES) {
@@ -73,9 +84,16 @@ export function layoutRecord(spec: RecordSpec, index: number, offset: number, op
   if (type && !options.allowLegacySignatures && LEGACY_SIGNATURES.has(spec.signature)) {
     throw new EncodeError(`label ${JSON.stringify(spec.label)}: ${spec.signature} is a legacy signature readers accept; write Q or q instead`);
   }
-  if (!type) throw new EncodeError(`label ${JSON.stringify(spec.label)}: unknown type signature ${JSON.stringify(spec.signature)}`);
-  const signatureLength = spec.signature.length;
+  if (!type) {
+    const code = spec.signature.trim();
+    if (code !== spec.signature && parseTypeSignature(code)) {
+      throw new EncodeError(`label ${JSON.stringify(spec.label)}: give the type code ${JSON.stringify(code)} without whitespace; layout: 'aligned' pads it where the record lies`);
+    }
+    throw new EncodeError(`label ${JSON.stringify(spec.label)}: unknown type signature ${JSON.stringify(spec.signature)}`);
+  }
   const labelOffset = offset + 2;
+  const unpaddedSlot0 = labelOffset + labelLength + 2 + spec.signature.length + 1;
+  const signatureLength = spec.signature.length + (options.layout === 'aligned' ? signaturePadding(type, unpaddedSlot0) : 0);
   const writeIndexOffset = labelOffset + labelLength + 2 + signatureLength;
   const slot0 = writeIndexOffset + 1;
   return {
@@ -86,6 +104,7 @@ export function layoutRecord(spec: RecordSpec, index: number, offset: number, op
     labelOffset,
     labelLength,
     signature: spec.signature,
+    signatureLength,
     type,
     writeIndexOffset,
     buffered: spec.buffered,
@@ -135,8 +154,11 @@ export function writeRecord(target: Uint8Array, view: DataView, record: RecordLa
   view.setUint16(record.offset, record.labelLength, true);
   utf8.encodeInto(record.label, target.subarray(record.labelOffset, record.labelOffset + record.labelLength));
   const signatureAt = record.labelOffset + record.labelLength;
-  view.setUint16(signatureAt, record.signature.length, true);
-  for (let k = 0; k < record.signature.length; k++) target[signatureAt + 2 + k] = record.signature.charCodeAt(k);
+  view.setUint16(signatureAt, record.signatureLength, true);
+  for (let k = 0; k < record.signatureLength; k++) {
+    // The signature, then the spaces that align the slots (SPEC.md §4.5), if any.
+    target[signatureAt + 2 + k] = k < record.signature.length ? record.signature.charCodeAt(k) : 0x20;
+  }
   let writeIndex = record.buffered ? 0 : UNBUFFERED;
   if (spec.initial !== undefined) {
     writeSlot(view, record.slotOffsets[0], record.type, spec.initial);

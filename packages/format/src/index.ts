@@ -30,6 +30,8 @@ export type { TypeInfo, ValueKind, StatValue } from './types';
 // Layout
 export { recordSize, fileSize } from './layout';
 export type { RecordLayout } from './layout';
+export { alignedSignature, signaturePadding, slotAlignment } from './align';
+export type { SlotLayout } from './align';
 
 // Encoding (writers)
 export { layoutRecords, layoutRecord, writeRecords, writeRecord, encodeFile } from './encode';

@@ -15,7 +15,13 @@ export interface RecordLayout {
   readonly label: string;
   readonly labelOffset: number;
   readonly labelLength: number;
+  /** The type signature without its padding, such as `Q` or `16s`. */
   readonly signature: string;
+  /**
+   * Bytes the signature takes in the file: the signature, plus the whitespace a writer padded it
+   * with to align the slots (SPEC.md §4.5).
+   */
+  readonly signatureLength: number;
   readonly type: TypeInfo;
   /** Offset of the write-buffer byte: 0 or 1 for buffered records, 0xff for unbuffered ones. */
   readonly writeIndexOffset: number;

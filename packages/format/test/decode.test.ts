@@ -10,7 +10,7 @@ import {
   readValue,
   toDataView,
 } from '@mmstats/format';
-import { FIXTURE_PATH, FIXTURE_SPECS, expectDecodeError, readFixture } from './util';
+import { FIXTURE_PATH, FIXTURE_SPECS, expectDecodeError, le, rawFile, rawRecord, readFixture, stringBytes } from './util';
 
 describe('decodeFile on the file written by the original mmstats', () => {
   it('gives every record with its value, write index and slots', () => {
@@ -158,4 +158,41 @@ test('readValue on bytes shorter than the layout (the file shrank) is a DecodeEr
   const shrunk = toDataView(bytes.subarray(0, hits.end - 1));
   expect(() => readValue(shrunk, hits, { path: 'shrinking.mmstats' })).toThrow(DecodeError);
   expect(() => readValue(shrunk, hits, { path: 'shrinking.mmstats' })).toThrow(/shrinking\.mmstats: record 1 at 0x1b: .*the file shrank/);
+});
+
+describe('signatures padded with whitespace (SPEC.md §4.5)', () => {
+  const u64 = (n: bigint) => le(8, (b) => b.writeBigUInt64LE(n));
+  const f64 = (x: number) => le(8, (b) => b.writeDoubleLE(x));
+
+  it('reads a type code with whitespace before or after it as that code, as Python struct does', () => {
+    const file = rawFile(
+      [
+        rawRecord({ label: 'trailing', signature: 'Q   ', writeIndex: 1, slots: Buffer.concat([u64(7n), u64(6n)]) }),
+        rawRecord({ label: 'leading', signature: '       d', writeIndex: 0, slots: Buffer.concat([f64(1.5), f64(-2.25)]) }),
+        rawRecord({ label: 'both', signature: ' \tI\n\r', writeIndex: UNBUFFERED, slots: le(4, (b) => b.writeUInt32LE(4000000000)) }),
+        rawRecord({ label: 'text', signature: '  16s ', writeIndex: UNBUFFERED, slots: stringBytes(16, 'padded') }),
+        rawRecord({ label: 'flag', signature: '\x0b?\x0c', writeIndex: UNBUFFERED, slots: Buffer.from([1]) }),
+        rawRecord({ label: 'bare', signature: 'h', writeIndex: UNBUFFERED, slots: le(2, (b) => b.writeInt16LE(-3)) }),
+      ],
+      { size: 4096 },
+    );
+    const records = decodeFile(file);
+    expect(records.map(({ label, signature, value }) => [label, signature, value])).toEqual([
+      ['trailing', 'Q', 7],
+      ['leading', 'd', -2.25],
+      ['both', 'I', 4000000000],
+      ['text', '16s', 'padded'],
+      ['flag', '?', true],
+      ['bare', 'h', -3],
+    ]);
+    // The padding belongs to the signature: the write-buffer byte comes right after it.
+    expect(records[0].layout.writeIndexOffset).toBe(1 + 2 + 8 + 2 + 4);
+    expect(records[0].layout.signatureLength).toBe(4);
+  });
+
+  it('accepts any amount of padding: the signature length bounds it', () => {
+    const padded = ' '.repeat(3000) + 'q' + '\t'.repeat(3000);
+    const file = rawFile([rawRecord({ label: 'wide', signature: padded, writeIndex: UNBUFFERED, slots: le(8, (b) => b.writeBigInt64LE(-9n)) })], { size: 8192 });
+    expect(decodeFile(file).map((r) => [r.signature, r.value])).toEqual([['q', -9]]);
+  });
 });

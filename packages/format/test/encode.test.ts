@@ -1,7 +1,12 @@
 import {
   EncodeError,
   UNBUFFERED,
+  alignedSignature,
+  appendRecords,
   decodeFile,
+  parseTypeSignature,
+  signaturePadding,
+  slotAlignment,
   encodeFile,
   layoutRecords,
   writeRecords,
@@ -152,5 +157,94 @@ describe('legacy signatures', () => {
     const dirty = new Uint8Array(plan.fileSize).fill(0xaa);
     writeRecords(dirty, plan, specs);
     expect(dirty).toEqual(encodeFile(specs).bytes);
+  });
+});
+
+describe("layout: 'aligned' (SPEC.md §4.5)", () => {
+  const EVERY_TYPE: RecordSpec[] = [
+    { label: 'u64', signature: 'Q', buffered: true, initial: 2n ** 64n - 1n },
+    { label: 'i64.static', signature: 'q', buffered: false, initial: -(2n ** 63n) },
+    { label: 'ratio', signature: 'd', buffered: true, initial: 0.1 },
+    { label: 'u32', signature: 'I', buffered: true, initial: 4000000000 },
+    { label: 'i32.x', signature: 'i', buffered: false, initial: -4 },
+    { label: 'f32', signature: 'f', buffered: true, initial: 0.5 },
+    { label: 'u16.abc', signature: 'H', buffered: true, initial: 65535 },
+    { label: 'i16', signature: 'h', buffered: false, initial: -16 },
+    { label: 'i8', signature: 'b', buffered: false, initial: -1 },
+    { label: 'ok', signature: '?', buffered: true, initial: true },
+    { label: 'text', signature: '13s', buffered: true, initial: 'odd' },
+    { label: 'after.text', signature: 'd', buffered: true, initial: -2.5 },
+  ];
+
+  /** The signature bytes of `record` as the file holds them, read with Buffer. */
+  const signatureBytes = (file: Buffer, record: RecordLayout) => {
+    const at = record.labelOffset + record.labelLength;
+    return file.toString('latin1', at + 2, at + 2 + file.readUInt16LE(at));
+  };
+
+  it('puts every slot of a 2-, 4- or 8-byte number at a multiple of its size, with the fewest trailing spaces', () => {
+    const { bytes, plan } = encodeFile(EVERY_TYPE, { layout: 'aligned' });
+    const file = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (const record of plan.records) {
+      const size = record.type.kind === 'string' ? 1 : record.type.size;
+      const stored = signatureBytes(file, record);
+      expect([record.label, record.slotOffsets.map((at) => at % size)]).toEqual([record.label, [0, 0]]);
+      // The bare signature, then fewer spaces than the slot size.
+      expect([record.label, stored.trimEnd(), stored.length - stored.trimEnd().length < size]).toEqual([record.label, record.signature, true]);
+    }
+    // Some signatures needed padding, so the layout differs from the original packing.
+    expect(plan.records.some((r) => r.signatureLength > r.signature.length)).toBe(true);
+    expect(decodeFile(bytes).map((r) => [r.label, r.signature, r.value])).toEqual(EVERY_TYPE.map((s) => [s.label, s.signature, s.initial]));
+  });
+
+  it("keeps the original's exact bytes by default and with layout: 'original'", () => {
+    expect(xxd(encodeFile(FIXTURE_SPECS, { layout: 'original' }).bytes)).toBe(xxd(encodeFile(FIXTURE_SPECS).bytes));
+    expect(layoutRecords(EVERY_TYPE).records.every((r) => r.signatureLength === r.signature.length)).toBe(true);
+  });
+
+  it('aligns records added to a live file too', () => {
+    const { bytes } = encodeFile([{ label: 'a', signature: 'b', buffered: false }], { metadata: [], reserve: 400, layout: 'aligned' });
+    const added = appendRecords(bytes, EVERY_TYPE.slice(0, 8), 1, 0, { layout: 'aligned' })!;
+    expect(added.map((r) => r.slotOffsets[0] % r.type.size)).toEqual(added.map(() => 0));
+    expect(decodeFile(bytes).map((r) => r.label)).toEqual(['a', ...EVERY_TYPE.slice(0, 8).map((s) => s.label)]);
+  });
+
+  it('refuses a signature given with its padding, saying what to give instead', () => {
+    expect(() => encodeFile([{ label: 'hits', signature: 'Q   ', buffered: true }], { layout: 'aligned' })).toThrow(
+      new EncodeError(`label "hits": give the type code "Q" without whitespace; layout: 'aligned' pads it where the record lies`),
+    );
+  });
+
+  it('refuses a layout it does not know', () => {
+    expect(() => encodeFile(FIXTURE_SPECS, { layout: 'packed' as never })).toThrow(new EncodeError(`layout must be 'original' or 'aligned', got "packed"`));
+  });
+});
+
+describe('alignedSignature', () => {
+  it.each([
+    ['Q', 13, 'Q   '],
+    ['d', 16, 'd'],
+    ['q', 9, 'q       '],
+    ['I', 5, 'I   '],
+    ['f', 8, 'f'],
+    ['H', 3, 'H '],
+    ['b', 3, 'b'],
+    ['?', 5, '?'],
+    ['255s', 7, '255s'],
+  ])('pads %j whose slot would start at %d to %j', (signature, offset, expected) => {
+    expect(alignedSignature(signature, offset)).toBe(expected);
+  });
+
+  it('gives the padding and the alignment behind it: the slot size for 2-, 4- and 8-byte numbers, else 1', () => {
+    const type = (signature: string) => parseTypeSignature(signature)!;
+    expect(['Q', 'q', 'd', 'L', 'I', 'i', 'f', 'H', 'h', 'b', '?', '8s', '4s'].map((s) => slotAlignment(type(s)))).toEqual([8, 8, 8, 8, 4, 4, 4, 2, 2, 1, 1, 1, 1]);
+    expect([0, 1, 7, 8, 9].map((offset) => signaturePadding(type('d'), offset))).toEqual([0, 7, 1, 0, 7]);
+    expect([0, 1, 3, 5].map((offset) => signaturePadding(type('H'), offset))).toEqual([0, 1, 1, 1]);
+    expect(signaturePadding(type('255s'), 13)).toBe(0);
+  });
+
+  it('refuses an unknown signature and a bad offset', () => {
+    expect(() => alignedSignature('B', 3)).toThrow(new EncodeError('unknown type signature "B": cannot align its slot'));
+    expect(() => alignedSignature('Q', -1)).toThrow(new EncodeError('slot offset must be a whole number of bytes, got -1'));
   });
 });

@@ -2,7 +2,7 @@
 // and the decoder answers any bytes with records that lie inside them or a DecodeError. A failure
 // prints the seed and the shrunk input; pass them to fc.assert ({ seed, path }) to replay it.
 import fc from 'fast-check';
-import { DecodeError, decodeFile, encodeFile, readValue, toDataView, type RecordSpec, type StatValue } from '@mmstats/format';
+import { DecodeError, decodeFile, encodeFile, readValue, slotAlignment, toDataView, type RecordSpec, type SlotLayout, type StatValue } from '@mmstats/format';
 import { DEFAULT_MAX_RECORDS } from '../src/decode';
 
 /** Runs per property: the file takes a few seconds; `node scripts/fuzz/run.js` runs far more. */
@@ -140,10 +140,20 @@ function expectKept(outcome: { problem?: string }): void {
 // ---------------------------------------------------------------------------------------------
 
 describe('codec round trip', () => {
-  test('any records a writer may declare decode to their labels, signatures and values', () => {
+  test('any records a writer may declare decode to their labels, signatures and values, in either layout', () => {
     fc.assert(
-      fc.property(cases, (rows) => {
-        const { bytes, plan } = encodeFile(rows.map((row) => row.spec));
+      fc.property(cases, fc.constantFrom<SlotLayout>('original', 'aligned'), (rows, layout) => {
+        const { bytes, plan } = encodeFile(
+          rows.map((row) => row.spec),
+          { layout },
+        );
+        for (const record of plan.records) {
+          // Aligned (SPEC.md §4.5): each slot at a multiple of its size; original: no padding.
+          const padding = record.signatureLength - record.signature.length;
+          if (layout === 'original' ? padding !== 0 : record.slotOffsets.some((at) => at % slotAlignment(record.type) !== 0) || padding >= slotAlignment(record.type)) {
+            throw new Error(`${layout} layout: record ${record.index} has ${padding} bytes of padding, slots at ${record.slotOffsets.join(', ')}`);
+          }
+        }
         expect(bytes.length).toBe(plan.fileSize);
         expect(bytes.length % 4096).toBe(0);
         expect(bytes.subarray(plan.contentSize).every((b) => b === 0)).toBe(true);

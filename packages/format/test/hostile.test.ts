@@ -116,10 +116,26 @@ describe('bad type signatures and write-buffer bytes', () => {
   const withSignature = (signature: string | Uint8Array, writeIndex = 0xff) =>
     rawFile([rawRecord({ label: 'f', signature, writeIndex, slots: Buffer.alloc(64) })], { size: 4096 });
 
-  it.each(['x', '0s', '2I', '<Q', 'q ', '', '2147483648s'])('rejects unknown signature %j', (signature) => {
+  it.each(['x', '0s', '2I', 'Q\0', 'Q\x1c', '2147483648s'])('rejects unknown signature %j', (signature) => {
     const error = decodeFails(withSignature(signature));
     expect([error.offset, error.recordIndex]).toEqual([6, 0]);
     expect(error.reason).toBe(`record "f": unknown type signature ${JSON.stringify(signature)}`);
+  });
+
+  it.each([
+    ['', 'no type code'],
+    ['   ', 'no type code'],
+    ['\t\n', 'no type code'],
+    ['1 6s', 'whitespace is allowed only before and after the type code'],
+    ['16 s', 'whitespace is allowed only before and after the type code'],
+    ['Q Q', 'whitespace is allowed only before and after the type code'],
+    ['<Q', 'no byte-order prefix: values are always little-endian'],
+    ['< Q', 'no byte-order prefix: values are always little-endian'],
+    [' <Q', 'no byte-order prefix: values are always little-endian'],
+  ])('says why signature %j is unknown', (signature, why) => {
+    const error = decodeFails(withSignature(signature));
+    expect([error.offset, error.recordIndex]).toEqual([6, 0]);
+    expect(error.reason).toBe(`record "f": unknown type signature ${JSON.stringify(signature)} (${why})`);
   });
 
   it('keeps the message short for a 1,000-character signature', () => {

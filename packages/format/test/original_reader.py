@@ -5,7 +5,9 @@ A test reader: it shows what the original tools see in a file. It walks the reco
 `label_sz, label, sig_sz, sig, wb, value(s)` with Python's struct module, stops at the first zero
 label length (or at the end of the data), sizes each value by struct.calcsize of its signature,
 takes slot `wb ^ 1` of a buffered record, cuts strings at the first NUL and drops invalid UTF-8.
-It makes no other check, exactly like the original: anything else it cannot read raises.
+It makes no other check, exactly like the original: anything else it cannot read raises. struct
+skips whitespace in a format, so a signature padded to align its slots (SPEC.md §4.5) reads as
+its type code here as it did in the original (CPython 2.7 and 3 alike).
 
 Usage: python3 original_reader.py FILE [FILE...]
        python3 original_reader.py --live FILE LABEL SECONDS

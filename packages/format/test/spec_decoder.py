@@ -56,8 +56,13 @@ class FormatError(Exception):
         self.offset, self.kind, self.reason = offset, kind, reason
 
 
+# §4.5: the whitespace a signature may have before and after its type code.
+SIGNATURE_SPACE = b" \t\n\x0b\x0c\r"
+
+
 def lookup_signature(sig):
-    """Return (struct format or None or "s", slot size), or None if unknown (§4)."""
+    """Return (struct format or None or "s", slot size), or None if unknown (§4, §4.5)."""
+    sig = sig.strip(SIGNATURE_SPACE)
     if sig in FIXED:
         return FIXED[sig]
     # §4.2: <N>s, N in decimal ASCII, no leading zero, 1 <= N <= 2^31 - 1.
@@ -124,7 +129,7 @@ def decode_records(data, records_end):
         if records_end is not None and end > records_end:
             raise FormatError(pos, "past_records_end", rec + "runs past the records end %d" % records_end)
         at = p if count == 1 else p + size * (w ^ 1)  # §4.4
-        records.append({"label": label, "type": sig.decode("ascii"), "buffered": count == 2,
+        records.append({"label": label, "type": sig.strip(SIGNATURE_SPACE).decode("ascii"), "buffered": count == 2,
                         "write_index": w, "value": decode_value(kind, data[at:at + size]),
                         "label_offset": pos + 2})
         pos = end

@@ -61,6 +61,18 @@ describe('runSlurp', () => {
     expect(io.out).toBe(EVERY_SIGNATURE_TEXT);
   });
 
+  test('prints a file whose signatures are padded to align the slots (SPEC.md §4.5) as the same file packed', async () => {
+    const aligned = encodeFile(EVERY_SIGNATURE, { allowLegacySignatures: true, layout: 'aligned' });
+    expect(aligned.plan.records.some((r) => r.signatureLength > r.signature.length)).toBe(true);
+    fs.writeFileSync(path.join(dir, 'every.mmstats'), aligned.bytes);
+    const io = memoryIo({ cwd: dir });
+    expect(await runSlurp({ files: ['every.mmstats'] }, io)).toBe(0);
+    expect(io.out).toBe(EVERY_SIGNATURE_TEXT);
+    const json = memoryIo({ cwd: dir });
+    expect(await runSlurp({ files: ['every.mmstats'], json: true }, json)).toBe(0);
+    expect(JSON.parse(json.out).files[0].records.map((r: { type: string }) => r.type)).toEqual(EVERY_SIGNATURE.map((s) => s.signature));
+  });
+
   test('--json: one document, exact integers, floats at full precision', async () => {
     writeStatsFile(dir, 'every.mmstats', [
       ...EVERY_SIGNATURE,
