@@ -1,5 +1,5 @@
 'use strict';
-// `npm run bench [-- --quick] [--runs N] [write|read|scaling|impact|runtime ...]`: runs each scenario in a
+// `npm run bench [-- --quick] [--runs N] [write|read|scaling|impact|runtime|startup|cli ...]`: runs each scenario in a
 // fresh process several times, prints the median and spread of every measurement, and each of
 // issue 5's targets as met or missed. Ratios are computed inside each run, then their median.
 const { spawnSync } = require('node:child_process');
@@ -14,7 +14,17 @@ const SCENARIOS = {
   scaling: { file: 'scaling.js', runs: 3, quickRuns: 1 },
   impact: { file: 'reader-impact.js', runs: 3, quickRuns: 1 },
   runtime: { file: 'runtime.js', runs: 3, quickRuns: 1 },
+  startup: { file: 'startup.js', runs: 1, quickRuns: 1 },
 };
+
+// Names that select more than one scenario: `cli` runs the command-line tools' scenarios, besides
+// a scenario of that name where there is one.
+const ALSO = { cli: ['startup'] };
+
+/** The scenarios a name on the command line selects. */
+function expand(name) {
+  return [...(SCENARIOS[name] ? [name] : []), ...(ALSO[name] ?? [])];
+}
 
 function parseArguments(argv) {
   const quick = argv.includes('--quick');
@@ -22,10 +32,10 @@ function parseArguments(argv) {
   const runs = runsAt >= 0 ? Number(argv[runsAt + 1]) : undefined;
   const names = argv.filter((arg, i) => !arg.startsWith('--') && argv[i - 1] !== '--runs');
   for (const name of names) {
-    if (!SCENARIOS[name]) throw new Error(`unknown scenario ${name}: choose from ${Object.keys(SCENARIOS).join(', ')}`);
+    if (expand(name).length === 0) throw new Error(`unknown scenario ${name}: choose from ${[...Object.keys(SCENARIOS), ...Object.keys(ALSO)].join(', ')}`);
   }
   if (runs !== undefined && !(runs >= 1)) throw new Error('--runs needs a number of at least 1');
-  return { quick, runs, names: names.length ? names : Object.keys(SCENARIOS) };
+  return { quick, runs, names: names.length ? [...new Set(names.flatMap(expand))] : Object.keys(SCENARIOS) };
 }
 
 function runScenario(name, quick) {
@@ -140,6 +150,7 @@ function main() {
   printScaling(entries.filter((e) => e.group === 'scaling'));
   printGroup('Reader impact (10 readers at 10 Hz)', entries.filter((e) => e.group === 'impact'), all);
   printGroup('Runtime stats (idle processes side by side; CPU time over wall time)', entries.filter((e) => e.group === 'runtime'), all);
+  printGroup('Start-up (median of 20 runs each, in turns; output to /dev/null)', entries.filter((e) => e.group === 'startup'), all);
   const verdicts = judge(all, medianRatio, median);
   if (verdicts.length) {
     console.log('\n### Targets\n');

@@ -91,7 +91,7 @@ describe('bin/mmstats', () => {
   test('without a build, the launcher says how to make one', () => {
     const bin = path.join(dir, 'pkg', 'bin', 'mmstats');
     fs.mkdirSync(path.dirname(bin), { recursive: true });
-    fs.copyFileSync(BIN, bin);
+    for (const file of fs.readdirSync(path.dirname(BIN))) fs.copyFileSync(path.join(path.dirname(BIN), file), path.join(path.dirname(bin), file));
     const result = spawnSync(process.execPath, [bin, 'slurp'], { encoding: 'utf8' });
     expect(result.stderr).toBe("mmstats: the command is not built yet; run 'npm run build' first\n");
     expect(result.status).toBe(1);

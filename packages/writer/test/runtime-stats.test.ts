@@ -5,7 +5,7 @@ import { closeSync, existsSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { RUNTIME_METRICS, SchemaError, collectRuntimeStats, type RuntimeStats } from '@mmstats/writer';
+import { DEFAULT_EVENT_LOOP_RESOLUTION_MS, RUNTIME_METRICS, SchemaError, collectRuntimeStats, type RuntimeStats } from '@mmstats/writer';
 import { familiesIn, histogramsIn, tempDir, valuesOf, waitFor } from './util';
 
 const dir = tempDir();
@@ -77,6 +77,17 @@ describe('collectRuntimeStats', () => {
     // The interval samples by itself: no sample() here.
     await waitFor('the block in the delay histogram', () => observationsAbove(stats.filename, family, 0.1) === 1);
     await waitFor('the busy loop in the CPU counter', () => value(stats, 'cpuUser') - cpuBefore >= 100_000);
+  }, 30_000);
+
+  it('at the defaults, records a 1 s block of the event loop as a delay above 0.5 s (at least the block less one period)', async () => {
+    expect(DEFAULT_EVENT_LOOP_RESOLUTION_MS).toBeLessThanOrEqual(500);
+    const stats = collectRuntimeStats({ path: dir, filename: `runtime-${serial++}.mmstats` });
+    started.push(stats);
+    const family = RUNTIME_METRICS.eventLoopDelay.name;
+    const before = observationsAbove(stats.filename, family, 0.5);
+    const startedAt = Date.now();
+    while (Date.now() - startedAt < 1000);
+    await waitFor('the block in the delay histogram', () => observationsAbove(stats.filename, family, 0.5) > before);
   }, 30_000);
 
   it('measures event-loop utilization: near 1 while busy, lower while idle', async () => {

@@ -90,6 +90,15 @@ function judge(rows, medianRatio, median) {
   // Issue 11: runtime stats cost under 0.1 % of a core at the default interval.
   const runtime = 'runtime stats CPU share at the default interval (1 s)';
   if (has(runtime)) add('runtime stats below 0.1 % CPU at the default interval', `${value(runtime).toFixed(3)} %`, value(runtime) < 0.1);
+  // Issue 14: a command starts within 1.25× of a bare `node -e 0`, in CPU time and in wall time.
+  for (const command of ['mmstats --version', 'mmstats slurp <one small file>']) {
+    for (const measure of ['CPU', 'wall']) {
+      const name = `${command}, ${measure}`;
+      if (!has(name, `node -e 0, ${measure}`)) continue;
+      const r = medianRatio(rows, name, `node -e 0, ${measure}`);
+      add(`${command} within 1.25× of node -e 0 (${measure}, median of 20 runs)`, times(r), r <= 1.25);
+    }
+  }
   return verdicts;
 }
 

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, statSync, type Stats } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -108,7 +108,7 @@ export async function selectTemporaryFiles(
     else found.push(...(await temporariesInDirectory(defaultDirectory(env), compileSegment(FILE_PATTERN), cwd)));
   } else {
     for (const arg of args) {
-      const stats = await fs.stat(path.resolve(cwd, arg)).catch(() => undefined);
+      const stats = statArgument(arg, cwd);
       if (stats?.isDirectory()) found.push(...(await temporariesInDirectory(arg, compileSegment(FILE_PATTERN), cwd)));
       else if (stats || !hasMagic(arg)) found.push(...(await temporariesOfFile(arg, cwd)));
       else found.push(...(await temporariesOfPattern(arg, cwd)));
@@ -154,7 +154,7 @@ function splitLast(name: string): { directory: string; last: string } {
 
 /** One argument: a directory's `*.mmstats`, a pattern's matches, or the argument itself. */
 async function expandArgument(arg: string, cwd: string): Promise<string[] | 'empty-directory'> {
-  const stats = await fs.stat(path.resolve(cwd, arg)).catch(() => undefined);
+  const stats = statArgument(arg, cwd);
   if (stats?.isDirectory()) {
     const names = await listDirectory(arg, cwd);
     return names.length === 0 ? 'empty-directory' : names;
@@ -162,6 +162,19 @@ async function expandArgument(arg: string, cwd: string): Promise<string[] | 'emp
   // A file that exists is read as named, even if its name contains glob characters.
   if (stats || !hasMagic(arg)) return [arg];
   return expandGlob(arg, cwd);
+}
+
+/**
+ * What a command-line argument names (following symlinks), or undefined if it cannot be looked up.
+ * Synchronous: the first call through the thread pool (its threads, Node's promise-based fs) costs
+ * a command about 2 ms of CPU at start-up, more than a slurp of a small file takes otherwise.
+ */
+function statArgument(arg: string, cwd: string): Stats | undefined {
+  try {
+    return statSync(path.resolve(cwd, arg), { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
 }
 
 /** The `*.mmstats` files of a directory, named `<directory>/<name>`. Missing directory: none. */

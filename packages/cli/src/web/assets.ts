@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
+import { packageDirectory } from '../package-directory';
+
 /** A file the dashboard needs, held in memory: the server never opens a path a request names. */
 export interface Asset {
   readonly contentType: string;
@@ -8,7 +10,7 @@ export interface Asset {
 }
 
 /** Where the dashboard's own files live: `web/` in the package, beside `src/` and `dist/`. */
-export const DASHBOARD_DIRECTORY = path.resolve(__dirname, '..', '..', 'web');
+export const DASHBOARD_DIRECTORY = path.join(packageDirectory(), 'web');
 
 /**
  * The dashboard's files by URL path: the page, its scripts and style sheet, and uPlot's script and

@@ -24,7 +24,9 @@ export interface RuntimeStatsOptions extends Pick<RegistryOptions, 'path' | 'lab
   readonly intervalMs?: number;
   /**
    * Period of the native timer whose lateness is the event-loop delay, in milliseconds. Each tick
-   * wakes the process: a shorter period catches shorter blocks and costs more CPU. Defaults to 100.
+   * wakes the process: a shorter period catches shorter blocks and costs more CPU. A block longer
+   * than the period always shows, to within one period; a shorter one only if a tick fell due
+   * during it. Defaults to 250.
    */
   readonly eventLoopResolutionMs?: number;
 }
@@ -47,8 +49,12 @@ export const RUNTIME_FILENAME_TEMPLATE = '{CMD}-runtime-{PID}-{TID}-{NSID}.mmsta
 /** Default of `RuntimeStatsOptions.intervalMs`. */
 export const DEFAULT_RUNTIME_INTERVAL_MS = 1000;
 
-/** Default of `RuntimeStatsOptions.eventLoopResolutionMs`. */
-export const DEFAULT_EVENT_LOOP_RESOLUTION_MS = 100;
+/**
+ * Default of `RuntimeStatsOptions.eventLoopResolutionMs`. Waking an idle process is most of what
+ * runtime stats cost (about 130 µs a wake-up on a 2-core EPYC): at 100 ms the timer's ten wake-ups
+ * a second cost twice the 0.1 % of a core allowed; at 250 ms, four (BENCHMARKS.md, "Runtime stats").
+ */
+export const DEFAULT_EVENT_LOOP_RESOLUTION_MS = 250;
 
 const GC_KINDS = new Map<number, string>([
   [constants.NODE_PERFORMANCE_GC_MINOR, 'minor'],
