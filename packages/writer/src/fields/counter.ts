@@ -72,8 +72,8 @@ export class Counter implements Bound {
     // write` on the 2-core machine: counter.inc() 1.23 ns/op with the former single-double count
     // (no checks), 1.29 ns/op with this one (raw Float64Array increment: 0.70 ns/op both times);
     // the proofs in test/proofs still see no syscall and no allocation. Storing the low word alone
-    // (issue 14) took counter.inc() from 1.8× to 1.4× the raw increment, and from 3.3× to 2.5×
-    // with the stats object a function parameter: each store into a DataView makes V8 check the
+    // (issue 14) took counter.inc() from 1.80× to 1.62× the raw increment, and from 3.34× to 2.67×
+    // with the stats object a function parameter (`npm run bench -- write`, back to back): each store into a DataView makes V8 check the
     // view's and this object's maps and reload the view's length and data pointer again.
     if (typeof n === 'number') {
       const low = this.low + n;
