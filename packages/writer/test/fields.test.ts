@@ -246,6 +246,22 @@ describe('counter', () => {
     expect(c.hits.value).toBe(2n ** 64n - 1n);
   });
 
+  test('every increment after a set or a carry publishes both halves right, in either slot', () => {
+    // inc() stores only the low half while both slots hold the same high half: each read here
+    // takes the slot written last, so a slot left with another high half would show.
+    const seen: unknown[] = [];
+    const expected: number[] = [];
+    for (const start of [2 ** 32 + 5, 7, 2 ** 33 + 1, 2 ** 32 - 2]) {
+      c.hits.value = start;
+      for (let i = 1; i <= 5; i++) {
+        c.hits.inc();
+        seen.push(valuesOf(c.filename).hits);
+        expected.push(start + i);
+      }
+    }
+    expect(seen).toEqual(expected);
+  });
+
   test('many increments across a 2^32 boundary carry into the high half', () => {
     c.hits.value = 2 ** 32 - 3;
     for (let i = 0; i < 10_000; i++) c.hits.inc();

@@ -1,7 +1,7 @@
 // Histograms (SPEC.md §14.6): declared on a class, created through a registry, labelled, timed;
 // read back with the format package's semantic model, as every reader does.
 import { readFileSync } from 'node:fs';
-import { decodeMetadata, histogramQuantile, LOG_SCALE_MAX_ERROR, logScaleBounds } from '@mmstats/format';
+import { decodeMetadata, encodeFile, histogramQuantile, LOG_SCALE_MAX_ERROR, logScaleBounds, readValue } from '@mmstats/format';
 import { BaseMmStats, OBSERVATIONS_REFUSED_LABEL, REFUSED_LABEL, Registry, SchemaError, field, type Family, type Histogram, type Timer } from '@mmstats/writer';
 import { histogramsIn, tempDir, valuesOf } from './util';
 
@@ -150,6 +150,27 @@ describe('field.histogram', () => {
   ])('refuses the declaration %j', (bad, message) => {
     expect(() => field.histogram(bad as never)).toThrow(SchemaError);
     expect(() => field.histogram(bad as never)).toThrow(message);
+  });
+});
+
+describe('histogram counts past 2^32', () => {
+  // 2^32 observations take minutes, so the series is built over records that already hold counts
+  // just below 2^32, as its constructor finds them in a file (the count in slot 0, write index 1).
+  test('bucket counts and the count carry into their high halves, whichever slot is written', () => {
+    const spec = field.histogram({ buckets: [1] }).spec;
+    const start = 2 ** 32 - 2;
+    const specs = spec.parts!.records('h', [], [], 'default').map((record) => (record.signature === 'Q' ? { ...record, initial: start } : record));
+    const { bytes, plan } = encodeFile(specs);
+    const memory = { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), bytes, buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+    const histogram = spec.parts!.create(memory, plan.records, { observationsRefused: undefined }) as Histogram;
+    const read = () => Object.fromEntries(plan.records.map((record) => [record.label, readValue(memory.view, record)]));
+    const seen = [];
+    for (let i = 1; i <= 4; i++) {
+      histogram.observe(0.5);
+      seen.push(read());
+    }
+    expect(seen.map((values) => [values['h.bucket{le="1"}'], values['h.count']])).toEqual([1, 2, 3, 4].map((i) => [start + i, start + i]));
+    expect(seen.map((values) => values['h.bucket{le="+Inf"}'])).toEqual([start, start, start, start]);
   });
 });
 

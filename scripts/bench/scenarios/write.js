@@ -60,6 +60,38 @@ const histograms = new Histograms({ path: scratchDirectory('write'), filename: '
 const other = new Every({ path: scratchDirectory('write'), filename: 'write-other.mmstats' });
 const pair = [stats, other];
 
+// Paths a server might store in a string field: ASCII, of varying length.
+const PATHS = ['/', '/api/v1/users', '/static/app.js', '/health'];
+
+// The shapes programs write (issue 14): the stats object of another module, reached as compiled
+// TypeScript reaches an import (`app.stats`); a function parameter; a service's `this.stats`;
+// counters or stats objects held in an array and rotated; labelled children cached once.
+const app = require('./app-stats');
+const appObjects = [app.stats, ...[1, 2, 3].map((k) => new app.AppStats({ path: scratchDirectory('write'), filename: `app-${k}.mmstats` }))];
+const appCounters = [app.stats.c0, app.stats.c1, app.stats.c2, app.stats.c3];
+const cachedChildren = {
+  requests: PATHS.map((route) => app.stats.requests.labels({ route, status: '2xx' })),
+  latency: PATHS.map((route) => app.stats.latency.labels({ route })),
+};
+function incThroughParameter(s, n) {
+  for (let i = 0; i < n; i += 4) { s.c0.inc(); s.c1.inc(); s.c2.inc(); s.c3.inc(); }
+}
+function setThroughParameter(s, n) {
+  for (let i = 0; i < n; i += 4) { const v = i + 0.5; s.d0 = v; s.d1 = v; s.d2 = v; s.d3 = v; }
+}
+class Service {
+  constructor(stats) {
+    this.stats = stats;
+  }
+  handle() {
+    this.stats.c0.inc(); this.stats.c1.inc(); this.stats.c2.inc(); this.stats.c3.inc();
+  }
+  measure(v) {
+    this.stats.d0 = v; this.stats.d1 = v; this.stats.d2 = v; this.stats.d3 = v;
+  }
+}
+const service = new Service(app.stats);
+
 const rawF64 = new Float64Array(new ArrayBuffer(64));
 const rawU32 = new Uint32Array(new ArrayBuffer(64));
 
@@ -74,8 +106,6 @@ const promLabelledHistograms = [0, 1, 2, 3].map((k) => new promClient.Histogram(
 const LATENCIES = new Float64Array(1024).map((_, i) => 0.001 * Math.pow(10, (4 * ((i * 389) % 1024)) / 1024));
 
 const work = () => 1;
-// Paths a server might store in a string field: ASCII, of varying length.
-const PATHS = ['/', '/api/v1/users', '/static/app.js', '/health'];
 for (const family of [labelled.r0, labelled.r1, labelled.r2, labelled.r3]) for (const route of PATHS) family.labels({ route, status: '2xx' });
 for (let k = 0; k < 4; k++) for (const route of PATHS) for (const family of [histograms[`le${k}`], histograms[`lg${k}`]]) family.labels({ route, status: '2xx' });
 
@@ -88,6 +118,11 @@ const cases = [
   ['counter.inc()', 'raw Float64Array increment', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { s.c0.inc(); s.c1.inc(); s.c2.inc(); s.c3.inc(); } }],
   ['counter.inc(), stats object not a constant', 'raw Float64Array increment', (n) => { const p = pair; for (let i = 0; i < n; i += 4) { const s = p[(i >> 2) & 1]; s.c0.inc(); s.c1.inc(); s.c2.inc(); s.c3.inc(); } }],
   ['counter.inc() held', 'raw Float64Array increment', (n) => { const c0 = stats.c0, c1 = stats.c1, c2 = stats.c2, c3 = stats.c3; for (let i = 0; i < n; i += 4) { c0.inc(); c1.inc(); c2.inc(); c3.inc(); } }],
+  ['counter.inc(), stats object exported by another module', 'raw Float64Array increment', (n) => { const m = app; for (let i = 0; i < n; i += 4) { m.stats.c0.inc(); m.stats.c1.inc(); m.stats.c2.inc(); m.stats.c3.inc(); } }],
+  ['counter.inc(), stats object a function parameter', 'raw Float64Array increment', (n) => incThroughParameter(app.stats, n)],
+  ["counter.inc(), stats object on a service's this", 'raw Float64Array increment', (n) => { const s = service; for (let i = 0; i < n; i += 4) s.handle(); }],
+  ['counter.inc(), counters held in an array, rotated', 'raw Float64Array increment', (n) => { const c = appCounters; for (let i = 0; i < n; i++) c[i & 3].inc(); }],
+  ['counter.inc(), cached labelled child', 'raw Float64Array increment', (n) => { const c = cachedChildren; for (let i = 0; i < n; i += 4) { c.requests[0].inc(); c.requests[1].inc(); c.requests[2].inc(); c.requests[3].inc(); } }],
   ['labelled series inc(), series kept', 'raw Float64Array increment', (n) => { const l = labelled; const c0 = l.r0.labels({ route: '/', status: '2xx' }), c1 = l.r1.labels({ route: '/', status: '2xx' }), c2 = l.r2.labels({ route: '/', status: '2xx' }), c3 = l.r3.labels({ route: '/', status: '2xx' }); for (let i = 0; i < n; i += 4) { c0.inc(); c1.inc(); c2.inc(); c3.inc(); } }],
   ['labels({ route, status }).inc(), label set seen before', 'raw Float64Array increment', (n) => { const l = labelled, p = PATHS; for (let i = 0; i < n; i += 4) { const route = p[(i >> 2) & 3]; l.r0.labels({ route, status: '2xx' }).inc(); l.r1.labels({ route, status: '2xx' }).inc(); l.r2.labels({ route, status: '2xx' }).inc(); l.r3.labels({ route, status: '2xx' }).inc(); } }],
   ['uint64 = n', 'raw Uint32Array increment', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { s.q0 = i; s.q1 = i; s.q2 = i; s.q3 = i; } }],
@@ -96,6 +131,11 @@ const cases = [
   ['float = x', 'raw Float64Array increment', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { const v = i + 0.5; s.f0 = v; s.f1 = v; s.f2 = v; s.f3 = v; } }],
   ['double = x', 'raw Float64Array increment', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { const v = i + 0.5; s.d0 = v; s.d1 = v; s.d2 = v; s.d3 = v; } }],
   ['double = x, stats object not a constant', 'raw Float64Array increment', (n) => { const p = pair; for (let i = 0; i < n; i += 4) { const s = p[(i >> 2) & 1]; const v = i + 0.5; s.d0 = v; s.d1 = v; s.d2 = v; s.d3 = v; } }],
+  ['double = x, stats object exported by another module', 'raw Float64Array increment', (n) => { const m = app; for (let i = 0; i < n; i += 4) { const v = i + 0.5; m.stats.d0 = v; m.stats.d1 = v; m.stats.d2 = v; m.stats.d3 = v; } }],
+  ['double = x, stats object a function parameter', 'raw Float64Array increment', (n) => setThroughParameter(app.stats, n)],
+  ["double = x, stats object on a service's this", 'raw Float64Array increment', (n) => { const s = service; for (let i = 0; i < n; i += 4) s.measure(i + 0.5); }],
+  ['double = x, stats objects held in an array, rotated', 'raw Float64Array increment', (n) => { const o = appObjects; for (let i = 0; i < n; i++) o[i & 3].d0 = i + 0.5; }],
+  ['double = x, cached labelled child set(x)', 'raw Float64Array increment', (n) => { const c = cachedChildren; for (let i = 0; i < n; i += 4) { const v = i + 0.5; c.latency[0].set(v); c.latency[1].set(v); c.latency[2].set(v); c.latency[3].set(v); } }],
   ['bool = b', 'raw Uint32Array increment', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { const v = (i & 4) === 0; s.b0 = v; s.b1 = v; s.b2 = v; s.b3 = v; } }],
   ['string = text', 'raw Float64Array increment', (n) => { const s = stats, p = PATHS; for (let i = 0; i < n; i += 4) { s.s0 = p[0]; s.s1 = p[1]; s.s2 = p[2]; s.s3 = p[3]; } }],
   ['average.add(x)', 'raw Float64Array increment', (n) => { const s = stats; for (let i = 0; i < n; i += 4) { const v = i + 0.5; s.a0.add(v); s.a1.add(v); s.a2.add(v); s.a3.add(v); } }],

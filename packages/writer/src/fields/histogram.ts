@@ -172,12 +172,14 @@ export class Histogram implements Bound {
     // the bucket, then the sum, then the count.
     // Counts are stored as two 32-bit halves (as storeUInt64 in cells.ts does), written out here:
     // observe() inlined into a busy loop may leave no inlining budget for a call, and a call would
-    // box the count.
+    // box the count. Counts only grow, so below 2^32 the high half of both slots is zero already
+    // (the other slot holds an older, smaller count) and only the low half is stored: each store
+    // into the mapping costs V8 its map checks and length and pointer loads again.
     const view = this.view;
     const at = this.slot0s[i] + (wb << 3);
     const low = c >>> 0;
     view.setUint32(at, low, true);
-    view.setUint32(at + 4, (c - low) * TWO_TO_MINUS_32, true);
+    if (c !== low) view.setUint32(at + 4, (c - low) * TWO_TO_MINUS_32, true);
     view.setUint8(this.wbAts[i], wb ^ 1);
     // The sum goes in as the two 32-bit words of its bits: a setFloat64 call that V8 leaves to the
     // builtin takes the double boxed, which was measured allocating in loops over several histograms.
@@ -189,7 +191,7 @@ export class Histogram implements Bound {
     const countAt = this.countSlot0 + (countWb << 3);
     const totalLow = total >>> 0;
     view.setUint32(countAt, totalLow, true);
-    view.setUint32(countAt + 4, (total - totalLow) * TWO_TO_MINUS_32, true);
+    if (total !== totalLow) view.setUint32(countAt + 4, (total - totalLow) * TWO_TO_MINUS_32, true);
     view.setUint8(this.countWbAt, countWb ^ 1);
   }
 

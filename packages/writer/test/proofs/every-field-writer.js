@@ -2,7 +2,8 @@
 // The writer process of the write-path proofs: writes every field type `writes` times between two
 // markers. Usage: node --allow-natives-syntax every-field-writer.js <dir> <writes> <mode>
 //   mode `numbers`  every numeric field type: counter, uint64, uint, int, short, ushort, byte, bool,
-//                   float, double, average, movingAverage (`writes` writes of each, one loop per type)
+//                   float, double, average, movingAverage (`writes` writes of each, one loop per type),
+//                   and counter and double writes through a stats object or counter taken from an array
 //   mode `string`   a string field, with ASCII and non-ASCII texts
 //   mode `timer`    timer.time(fn) (its clock, performance.now(), allocates in Node itself)
 //   mode `clock`    the two bare performance.now() calls timer.time(fn) makes, without mmstats
@@ -47,6 +48,10 @@ class EveryField extends BaseMmStats {
   };
 }
 const stats = new EveryField({ path: dir, filename: `proof-${process.pid}.mmstats` });
+// A second object of the class: the shapes where the stats object is not a constant (a parameter,
+// an element of an array) write through either.
+const other = new EveryField({ path: dir, filename: `proof-other-${process.pid}.mmstats` });
+const pair = [stats, other];
 const registry = new Registry({ path: dir, filename: `proof-registry-${process.pid}.mmstats` });
 const jobs = registry.counter('jobs', { labels: ['queue'] });
 const depth = registry.gauge('depth', { labels: ['queue'] });
@@ -79,6 +84,8 @@ const fieldLoops = [
   (n) => { const s = stats; for (let i = 0; i < n; i++) { s.double = i + 0.25; canaryAt(i); } },
   (n) => { const s = stats; for (let i = 0; i < n; i++) { s.average.add(i + 0.5); canaryAt(i); } },
   (n) => { const s = stats; for (let i = 0; i < n; i++) { s.movingAverage.add(i + 0.5); canaryAt(i); } },
+  (n) => { const p = pair; for (let i = 0; i < n; i++) { const s = p[i & 1]; s.counter.inc(); s.double = i + 0.25; canaryAt(i); } },
+  (n) => { const counters = [stats.counter, other.counter]; for (let i = 0; i < n; i++) { counters[i & 1].inc(); canaryAt(i); } },
 ];
 
 const ROUTES = ['/', '/api/v1/users', '/static/app.js', '/health'];
@@ -201,5 +208,6 @@ async function optimizeHotFunctions() {
   writeSync(1, `END ${before} ${after}\n`);
   if (clockSink[0] < 0 || sink.length < 0) writeSync(1, 'unreachable\n');
   stats.remove();
+  other.remove();
   registry.remove();
 })();
