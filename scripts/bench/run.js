@@ -1,5 +1,5 @@
 'use strict';
-// `npm run bench [-- --quick] [--runs N] [write|read|scaling|impact|runtime ...]`: runs each scenario in a
+// `npm run bench [-- --quick] [--runs N] [write|read|scaling|impact|runtime|cli ...]`: runs each scenario in a
 // fresh process several times, prints the median and spread of every measurement, and each of
 // issue 5's targets as met or missed. Ratios are computed inside each run, then their median.
 const { spawnSync } = require('node:child_process');
@@ -14,6 +14,7 @@ const SCENARIOS = {
   scaling: { file: 'scaling.js', runs: 3, quickRuns: 1 },
   impact: { file: 'reader-impact.js', runs: 3, quickRuns: 1 },
   runtime: { file: 'runtime.js', runs: 3, quickRuns: 1 },
+  cli: { file: 'cli.js', runs: 3, quickRuns: 1 },
 };
 
 function parseArguments(argv) {
@@ -140,6 +141,7 @@ function main() {
   printScaling(entries.filter((e) => e.group === 'scaling'));
   printGroup('Reader impact (10 readers at 10 Hz)', entries.filter((e) => e.group === 'impact'), all);
   printGroup('Runtime stats (idle processes side by side; CPU time over wall time)', entries.filter((e) => e.group === 'runtime'), all);
+  printGroup('Command line (200 files × 1,009 records, written by our writer; CPU and peak RSS of the command)', entries.filter((e) => e.group === 'cli'), all);
   const verdicts = judge(all, medianRatio, median);
   if (verdicts.length) {
     console.log('\n### Targets\n');
