@@ -86,6 +86,20 @@ export class LayoutCache {
     this.records -= old.decoded.layout.length;
   }
 
+  /**
+   * Forgets the layouts of every file but those `kept` describes (by device and inode): a reader
+   * of the same files tick after tick (poll) keeps exactly the files it still reads.
+   */
+  keepOnly(kept: Iterable<Stats>): void {
+    const keys = new Set<string>();
+    for (const stats of kept) keys.add(identityOf(stats));
+    for (const [key, entry] of this.entries) {
+      if (keys.has(key)) continue;
+      this.entries.delete(key);
+      this.records -= entry.decoded.layout.length;
+    }
+  }
+
   /** How many files have a layout kept. */
   get files(): number {
     return this.entries.size;
