@@ -114,6 +114,22 @@ describe('runSlurp', () => {
     expect(io.err).toBe(`mmstats: ${doc.files[0].error}\n`);
   });
 
+  test('--json is written file by file as each is read, and makes one document', async () => {
+    writeStatsFile(dir, 'a.mmstats', [double('x', 1)]);
+    writeStatsFile(dir, 'b.mmstats', [double('y', 2)]);
+    const io = memoryIo({ cwd: dir });
+    const writes: string[] = [];
+    const watched = { ...io, stdout: (text: string) => (writes.push(text), io.stdout(text)) };
+    expect(await runSlurp({ files: ['a.mmstats', 'b.mmstats'], json: true }, watched)).toBe(0);
+    const record = (label: string, value: number) => `        {\n          "label": "${label}",\n          "type": "d",\n          "value": ${value}\n        }\n`;
+    const file = (name: string, label: string, value: number) => `    {\n      "file": "${name}",\n      "records": [\n${record(label, value)}      ]\n    }`;
+    expect(io.out).toBe(`{\n  "files": [\n${file('a.mmstats', 'x', 1)},\n${file('b.mmstats', 'y', 2)}\n  ]\n}\n`);
+    // Not held until the end: a.mmstats was written in a piece of its own, before b.mmstats.
+    const first = writes.findIndex((text) => text.includes('"a.mmstats"'));
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(writes[first]).not.toContain('"b.mmstats"');
+  });
+
   test('--prefix, --exclude and --sort', async () => {
     writeStatsFile(dir, 'a.mmstats', ['sys.pid', 'http.b', 'http.a', 'db.q', 'http.a.errors'].map((l, i) => double(l, i)));
     const io = memoryIo({ cwd: dir });
