@@ -154,13 +154,12 @@ export function decodeMetadata(bytes: Uint8Array, path?: string, trailer?: Trail
   if (trailer === undefined || trailer === null) return undefined;
   const end = bytes.length - TRAILER_SIZE;
   const start = trailer.metadataStart;
-  const block = bytes.subarray(start, Math.max(start, end));
-  const known = recentBlocks.find(block);
+  const text = entriesText(bytes, start, end);
+  const known = text !== undefined ? recentBlocks.get(text) : undefined;
   if (known !== undefined) return { ...trailer, families: known };
   const families = new Map<string, FamilyMeta>();
   // Names of entries of kinds this reader does not know (rare): names are unique among all entries.
   let unknownKinds: Set<string> | undefined;
-  const text = entriesText(bytes, start, end);
   let at = start;
   while (at < end) {
     if (end - at < 4) entryError(`${end - at} bytes left before the trailer, too few for an entry's length`, at, path);
@@ -173,47 +172,31 @@ export function decodeMetadata(bytes: Uint8Array, path?: string, trailer?: Trail
     else (unknownKinds ??= new Set()).add(entry.name);
     at += 4 + length;
   }
-  for (const meta of families.values()) {
-    if (meta.labels !== undefined) Object.freeze(meta.labels);
-    Object.freeze(meta);
-  }
-  recentBlocks.add(block, families);
+  if (text !== undefined) keepBlock(text, families);
   return { ...trailer, families };
 }
 
 /**
- * The families of the last few metadata blocks decoded, by their bytes. The processes of one
- * program describe the same families with the same bytes, so a reader of many of their files
- * (slurp, poll, web) decodes the block once and then only compares bytes. The entries depend on
- * those bytes alone, and every file with them shares the same (read-only) map of frozen entries.
+ * The families of the last few metadata blocks decoded, by their text (`entriesText`). The
+ * processes of one program describe the same families with the same bytes, so a reader of many
+ * of their files (slurp, poll, web) decodes the block once and then only compares text. The
+ * entries depend on those bytes alone, and every file with them shares the same (read-only) map
+ * of frozen entries.
  */
-class RecentBlocks {
-  private readonly blocks: Array<{ readonly bytes: Uint8Array; readonly families: ReadonlyMap<string, FamilyMeta> }> = [];
-
-  constructor(private readonly most: number) {}
-
-  /** The families decoded from a block of the same bytes as `bytes`, if one is kept. */
-  find(bytes: Uint8Array): ReadonlyMap<string, FamilyMeta> | undefined {
-    return this.blocks.find((block) => sameBytes(block.bytes, bytes))?.families;
-  }
-
-  /** Keeps a copy of `bytes` (up to `MAX_KEPT_BLOCK_BYTES`) with what they decode to, dropping the oldest block kept. */
-  add(bytes: Uint8Array, families: ReadonlyMap<string, FamilyMeta>): void {
-    if (bytes.length > MAX_KEPT_BLOCK_BYTES) return;
-    if (this.blocks.length >= this.most) this.blocks.shift();
-    this.blocks.push({ bytes: bytes.slice(), families });
-  }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
+const recentBlocks = new Map<string, ReadonlyMap<string, FamilyMeta>>();
+const MOST_RECENT_BLOCKS = 4;
 // A real block is a few hundred bytes per family; a huge one is decoded every time rather than held.
 const MAX_KEPT_BLOCK_BYTES = 1 << 20;
-const recentBlocks = new RecentBlocks(4);
+
+function keepBlock(text: string, families: ReadonlyMap<string, FamilyMeta>): void {
+  if (text.length > MAX_KEPT_BLOCK_BYTES) return;
+  for (const meta of families.values()) {
+    if (meta.labels !== undefined) Object.freeze(meta.labels);
+    Object.freeze(meta);
+  }
+  if (recentBlocks.size >= MOST_RECENT_BLOCKS) recentBlocks.delete(recentBlocks.keys().next().value!);
+  recentBlocks.set(text, families);
+}
 
 /**
  * The bytes `[start, end)` as one string whose characters are the bytes, when they are all ASCII
