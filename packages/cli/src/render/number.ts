@@ -48,10 +48,20 @@ export function formatFloat(value: number): string {
  */
 function roundToSignificant(value: number, precision: number): Digits {
   if (Number.isInteger(value) && value < DTOA_SMALL_INTEGER_LIMIT) return roundSmallInteger(value, precision);
-  const wide = splitExponential(value.toExponential(precision + 3));
-  if (wide.digits.slice(precision) === '5000') return roundExact(value, precision);
+  if (isTie(value.toExponential(precision + 3), precision)) return roundExact(value, precision);
   const { digits, decpt } = splitExponential(value.toExponential(precision - 1));
   return { digits: stripTrailingZeros(digits), decpt };
+}
+
+/**
+ * Whether `wide`, a number's `toExponential(precision + 3)` (`"d.ddd…e±x"`), has "5000" for its
+ * digits after the first `precision`: an exact tie, or too close to one to trust `toExponential`.
+ * Read in place: this runs for every float printed.
+ */
+function isTie(wide: string, precision: number): boolean {
+  // Digit k (0-based) of the mantissa is at k, then k + 1 past the point.
+  const at = precision + 1;
+  return wide.charCodeAt(at) === 53 && wide.charCodeAt(at + 1) === 48 && wide.charCodeAt(at + 2) === 48 && wide.charCodeAt(at + 3) === 48;
 }
 
 /** Whole numbers below this can take the "small integer" path of CPython's dtoa (`k <= Int_max`, 14). */
@@ -94,7 +104,8 @@ function bumpUp(kept: string, decpt: number): Digits {
 /** `"2.2500e+0"` → digits `"22500"`, decpt 1. */
 function splitExponential(text: string): Digits {
   const e = text.indexOf('e');
-  const digits = text.slice(0, e).replace('.', '');
+  // Without a point when there is one digit only ("5e+0").
+  const digits = e > 1 ? text[0] + text.slice(2, e) : text.slice(0, e);
   return { digits, decpt: Number(text.slice(e + 1)) + 1 };
 }
 

@@ -58,13 +58,19 @@ export function renderFileText(file: string, records: readonly ShownRecord[]): s
   const labels = records.map((record) => escapeControls(record.label));
   const lengths = labels.map(codePointLength);
   const width = lengths.reduce((max, length) => Math.max(max, length), 0);
-  const lines = new Array<string>(records.length + 2);
-  lines[0] = `==> ${escapeControls(file)}\n`;
+  // Each line's padding and the space before the value, cut from one string.
+  const padding = ' '.repeat(width + 1);
+  let text = `==> ${escapeControls(file)}\n`;
   for (let i = 0; i < records.length; i++) {
     const record = records[i];
-    const value = record.value === undefined ? UNSTABLE_MARKER : escapeControls(formatValue(record.value, record.layout.type));
-    lines[i + 1] = `  ${labels[i]}${' '.repeat(width - lengths[i])} ${value}\n`;
+    const value = record.value === undefined ? UNSTABLE_MARKER : shownValue(record.value, record.layout.type);
+    text += '  ' + labels[i] + padding.slice(lengths[i]) + value + '\n';
   }
-  lines[records.length + 1] = '\n';
-  return lines.join('');
+  return text + '\n';
+}
+
+/** `formatValue`, control characters escaped: only a string can hold them. */
+function shownValue(value: StatValue, type: TypeInfo): string {
+  const text = formatValue(value, type);
+  return type.kind === 'string' ? escapeControls(text) : text;
 }
