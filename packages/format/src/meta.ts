@@ -1,7 +1,7 @@
 // The metadata block of SPEC.md §14: a trailer at the end of the file, entries describing families
 // below it, and the reserve where records and entries are added while the file is live.
 import { DecodeError } from './errors';
-import { decodeUtf8 } from './types';
+import { bytesAsText, decodeUtf8 } from './types';
 
 /** What the values of a family are (SPEC.md §14.3). */
 export type MetricKind = 'counter' | 'gauge' | 'average' | 'moving_average' | 'timer' | 'histogram' | 'text' | 'constant';
@@ -206,11 +206,10 @@ function keepBlock(text: string, families: ReadonlyMap<string, FamilyMeta>): voi
  */
 function entriesText(bytes: Uint8Array, start: number, end: number): string | undefined {
   if (end <= start) return undefined;
-  const text = latin1.decode(bytes.subarray(start, end));
+  const text = bytesAsText(bytes.subarray(start, end));
   return NOT_ASCII.test(text) ? undefined : text;
 }
 
-const latin1 = new TextDecoder('latin1');
 const NOT_ASCII = /[^\x00-\x7f]/;
 
 const utf8 = new TextEncoder();

@@ -4,7 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { describeError } from '../errors';
 import type { Io } from '../io';
 import { fileArguments, withFileSelection, withJson, withPrefixFilter } from '../options';
-import { filterRecords } from '../read/filter';
+import { filterRecords, type RecordFilter } from '../read/filter';
 import { compareCodePoints, selectFiles } from '../read/files';
 import { newStatsReader, readSnapshot, type FileSnapshot } from '../read/snapshot';
 import { escapeControls } from '../render/escape';
@@ -54,25 +54,35 @@ export async function runSlurp(options: SlurpOptions, io: Io): Promise<number> {
     return 1;
   }
 
-  // Each file is written once it is read (the JSON document piece by piece): the output is never held whole.
+  // Each file is written once it is read (the JSON document piece by piece), and the next one read
+  // once standard output has taken it: the output is never held whole.
   let failed = false;
   if (options.json) io.stdout(JSON_FILES_START);
   for (const [i, item] of items.entries()) {
-    const snapshot = await item.read();
-    if (snapshot.error) {
-      failed = true;
-      io.stderr(describeError(snapshot.error, options.verbose));
-      if (options.json) io.stdout(renderJsonFile(fileJson(snapshot), i === 0));
-      continue;
-    }
-    const records = filterRecords(inFileOrder(snapshot.records, snapshot.unstable), filter);
-    const unstable = records.filter((record) => record.value === undefined);
-    if (unstable.length > 0) io.stderr(unstableText(snapshot.file, unstable, options.json));
-    if (options.json) io.stdout(renderJsonFile(fileJson(snapshot, records), i === 0));
-    else io.stdout(renderFileText(snapshot.file, records));
+    if (!writeFile(await item.read(), i === 0, filter, options, io)) failed = true;
+    await io.drained?.();
   }
   if (options.json) io.stdout(JSON_FILES_END);
   return failed ? 1 : 0;
+}
+
+/**
+ * Writes one file's part of the output (and its problems to standard error); false if it could
+ * not be read. A function of its own, so that nothing of a file is still referenced while the
+ * next one is read.
+ */
+function writeFile(snapshot: FileSnapshot, first: boolean, filter: RecordFilter, options: SlurpOptions, io: Io): boolean {
+  if (snapshot.error) {
+    io.stderr(describeError(snapshot.error, options.verbose));
+    if (options.json) io.stdout(renderJsonFile(fileJson(snapshot), first));
+    return false;
+  }
+  const records = filterRecords(inFileOrder(snapshot.records, snapshot.unstable), filter);
+  const unstable = records.filter((record) => record.value === undefined);
+  if (unstable.length > 0) io.stderr(unstableText(snapshot.file, unstable, options.json));
+  if (options.json) io.stdout(renderJsonFile(fileJson(snapshot, records), first));
+  else io.stdout(renderFileText(snapshot.file, records));
+  return true;
 }
 
 /** The confirmed records and the unstable ones (without a value), merged in file order. */
