@@ -58,10 +58,15 @@ export class LayoutCache {
     return entry.decoded;
   }
 
-  /** Whether a layout is kept for the file `stats` describes, at its size and change time (whatever its trailer). */
-  holds(stats: Stats): boolean {
+  /**
+   * If a layout is kept for the file `stats` describes at its size and change time (whatever its
+   * trailer), how many bytes from the start hold its records: the records end of the trailer it
+   * was decoded by, else the whole file. Undefined if none is kept.
+   */
+  keptRecordsEnd(stats: Stats): number | undefined {
     const entry = this.entryOf(stats);
-    return entry !== undefined && entry.size === stats.size && entry.ctimeMs === stats.ctimeMs;
+    if (entry === undefined || entry.size !== stats.size || entry.ctimeMs !== stats.ctimeMs) return undefined;
+    return entry.recordsEnd ?? stats.size;
   }
 
   /** Keeps `decoded` for the file `stats` describes, dropping the least recently used to make room. */

@@ -1,8 +1,10 @@
 import type { Stats } from 'node:fs';
 
 import {
+  checkVersion,
   DecodeError,
   decodeCopy,
+  decodeTrailer,
   meaningsOf,
   readStableRecords,
   readTrailerBytes,
@@ -95,13 +97,17 @@ export class StatsReader {
     const options = { path: entry.file, patientCopies: this.patientCopies };
     try {
       return withStatsFile(entry.path, ({ stats, readAt }) => {
-        if (this.cache.holds(stats)) {
-          // A file whose layout is kept: one copy, judged by the trailer within it. The kept layout
-          // counts only records that were whole when it was decoded, and records never move, so
-          // it fits any later copy; the trailer, which only ever grows the records, tells whether
-          // records or families were added since (then the file is decoded again, below).
-          const copy = readAt(0, stats.size);
-          const kept = this.cache.get(stats, trailerForCopy(undefined, copy, stats.size, entry.file));
+        const recordsEnd = this.cache.keptRecordsEnd(stats);
+        if (recordsEnd !== undefined) {
+          // A file whose layout is kept: a copy of its records only (not of the reserve and
+          // metadata block below the trailer). The kept layout counts only records that were whole
+          // when it was decoded, and records never move, so it fits any later copy; the trailer,
+          // which only ever grows the records, tells whether records or families were added since
+          // (then the file is decoded again, below).
+          const tail = readTrailerBytes(readAt, stats.size);
+          const copy = readAt(0, recordsEnd);
+          checkVersion(copy, entry.file);
+          const kept = this.cache.get(stats, tail === undefined ? null : (decodeTrailer(tail, stats.size, entry.file) ?? null));
           const read = kept && this.tryKept(readAt, copy, kept, pick, options);
           if (kept && read) return { stats, ...kept, read };
         }
