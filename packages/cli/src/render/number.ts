@@ -26,6 +26,8 @@ export function formatFloat(value: number): string {
   if (value === -Infinity) return '-inf';
   const sign = value < 0 || Object.is(value, -0) ? '-' : '';
   if (value === 0) return sign + '0.0';
+  const fixed = fixedNotation(Math.abs(value));
+  if (fixed !== undefined) return sign + fixed;
   const { digits, decpt } = roundToSignificant(Math.abs(value), FLOAT_STR_PRECISION);
   // CPython's format_float_short with Py_DTSF_ADD_DOT_0: exponent form when decpt <= -4 or
   // decpt > precision - 1, so that no whole number is printed with more than 11 digits plus ".0".
@@ -38,6 +40,24 @@ export function formatFloat(value: number): string {
   if (decpt <= 0) return `${sign}0.${'0'.repeat(-decpt)}${digits}`;
   if (decpt >= digits.length) return `${sign}${digits}${'0'.repeat(decpt - digits.length)}.0`;
   return `${sign}${digits.slice(0, decpt)}.${digits.slice(decpt)}`;
+}
+
+/**
+ * The common case the quick way, or undefined: a number from 1 to 10^11 that cannot be a tie at
+ * 12 significant digits is printed in fixed notation, and `toPrecision(12)` rounds it exactly as
+ * Python does; only trailing zeros differ. A tie there would have at most 13 significant digits,
+ * hence at most 12 bits after the binary point: anything with more (a third, a seventh) is not one.
+ */
+function fixedNotation(value: number): string | undefined {
+  if (value < 1 || value >= 1e11 || Number.isInteger(value * 4096)) return undefined;
+  const text = value.toPrecision(FLOAT_STR_PRECISION);
+  const point = text.indexOf('.');
+  // Rounded up to 10^11: twelve digits, no point, and Python's exponent form.
+  if (point < 0) return undefined;
+  let end = text.length;
+  while (text.charCodeAt(end - 1) === 48) end--;
+  // At least one digit after the point, as Python's `5.0`.
+  return text.slice(0, end === point + 1 ? end + 1 : end);
 }
 
 /**
