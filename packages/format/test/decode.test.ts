@@ -2,6 +2,7 @@ import {
   DecodeError,
   MmstatsError,
   UNBUFFERED,
+  checkVersion,
   decodeFile,
   decodeLayout,
   layoutRecords,
@@ -158,4 +159,12 @@ test('readValue on bytes shorter than the layout (the file shrank) is a DecodeEr
   const shrunk = toDataView(bytes.subarray(0, hits.end - 1));
   expect(() => readValue(shrunk, hits, { path: 'shrinking.mmstats' })).toThrow(DecodeError);
   expect(() => readValue(shrunk, hits, { path: 'shrinking.mmstats' })).toThrow(/shrinking\.mmstats: record 1 at 0x1b: .*the file shrank/);
+});
+
+describe('checkVersion', () => {
+  it('accepts version 1 and names the file and the reason otherwise', () => {
+    expect(() => checkVersion(readFixture())).not.toThrow();
+    expect(() => checkVersion(new Uint8Array(0), 'a.mmstats')).toThrow('a.mmstats: at 0x0: empty file: not an mmstats file');
+    expect(() => checkVersion(new Uint8Array([2, 0]), 'a.mmstats')).toThrow(/^a\.mmstats: .*unsupported version byte 0x02 \(expected 0x01\)/);
+  });
 });
