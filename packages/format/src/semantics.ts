@@ -126,7 +126,7 @@ export function meaningOf(layout: RecordLayout, metadata: FileMetadata | undefin
  * yet a reader that shows it needs to know whether it is a counter, a gauge or a timer.
  */
 export function familyMeaning(meta: FamilyMeta): RecordMeaning {
-  return meaning(meta.name, meta, NO_LABELS);
+  return exactMeaning(meta);
 }
 
 /** `meaningOf` for every record of a layout, in order. */

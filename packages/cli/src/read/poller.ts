@@ -122,6 +122,8 @@ export class Sampler {
   private readonly ownsReader: boolean;
   // Keyed by the layout the reader's cache hands out: the same array as long as the file is unchanged.
   private readonly wanted = new WeakMap<readonly RecordLayout[], Wanted>();
+  // What `familiesOf` found, by the metadata the reader's cache hands out with the layout.
+  private readonly families = new WeakMap<FileMetadata, ReadonlyArray<RecordMeaning | undefined>>();
   private previous = new Map<string, FileSample>();
   private readonly pick = (layout: readonly RecordLayout[], meanings: readonly RecordMeaning[]): readonly RecordLayout[] =>
     this.wantedRecords(layout, meanings)?.records ?? [];
@@ -214,12 +216,19 @@ export class Sampler {
     });
   }
 
-  /** For each selector, the meaning of the family it names in `metadata`, if any. */
-  private familiesOf(metadata: FileMetadata | undefined): Array<RecordMeaning | undefined> {
-    return this.selectors.map((selector) => {
+  /**
+   * For each selector, the meaning of the family it names in `metadata`, if any; worked out once
+   * per metadata block read (the reader keeps it with the layout, tick after tick).
+   */
+  private familiesOf(metadata: FileMetadata | undefined): ReadonlyArray<RecordMeaning | undefined> {
+    const known = metadata && this.families.get(metadata);
+    if (known !== undefined) return known;
+    const families = this.selectors.map((selector) => {
       const family = metadata?.families.get(selector.name);
       return family === undefined ? undefined : familyMeaning(family);
     });
+    if (metadata !== undefined) this.families.set(metadata, families);
+    return families;
   }
 
   private wantedRecords(layout: readonly RecordLayout[], meanings: readonly RecordMeaning[]): Wanted {
