@@ -15,6 +15,7 @@ const SCENARIOS = {
   impact: { file: 'reader-impact.js', runs: 3, quickRuns: 1 },
   runtime: { file: 'runtime.js', runs: 3, quickRuns: 1 },
   startup: { file: 'startup.js', runs: 1, quickRuns: 1 },
+  cli: { file: 'cli.js', runs: 3, quickRuns: 1 },
 };
 
 // Names that select more than one scenario: `cli` runs the command-line tools' scenarios, besides
@@ -151,6 +152,7 @@ function main() {
   printGroup('Reader impact (10 readers at 10 Hz)', entries.filter((e) => e.group === 'impact'), all);
   printGroup('Runtime stats (idle processes side by side; CPU time over wall time)', entries.filter((e) => e.group === 'runtime'), all);
   printGroup('Start-up (median of 20 runs each, in turns; output to /dev/null)', entries.filter((e) => e.group === 'startup'), all);
+  printGroup('Command line (200 files × 1,009 records, written by our writer; CPU and peak RSS of the command)', entries.filter((e) => e.group === 'cli'), all);
   const verdicts = judge(all, medianRatio, median);
   if (verdicts.length) {
     console.log('\n### Targets\n');

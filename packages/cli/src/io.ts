@@ -9,6 +9,12 @@ export interface Io {
   stdout: (s: string) => void;
   /** Writes text to standard error as is. */
   stderr: (s: string) => void;
+  /**
+   * Resolves once standard output has taken what was written to it (at once when nothing is
+   * waiting): a command writing a lot waits for it between pieces, so that output a slow reader
+   * has not taken yet does not pile up in memory. Optional: without it, nothing waits.
+   */
+  drained?: () => Promise<void>;
   /** Environment variables (`MMSTATS_PATH`, `MMSTATS_GLOB`). */
   env: Record<string, string | undefined>;
   /** Directory relative file names and patterns are resolved against. */
@@ -56,6 +62,21 @@ export function realIo(): Io {
     },
     stderr: (s) => {
       if (stderrOpen && !stderr.destroyed) stderr.write(s);
+    },
+    drained: () => {
+      // A pipe takes writes asynchronously; a file or terminal takes them at once and never needs draining.
+      if (!stdoutOpen || stdout.destroyed || !stdout.writableNeedDrain) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const done = () => {
+          stdout.off('drain', done);
+          stdout.off('close', done);
+          stdout.off('error', done);
+          resolve();
+        };
+        stdout.on('drain', done);
+        stdout.on('close', done);
+        stdout.on('error', done);
+      });
     },
     env: process.env,
     cwd: process.cwd(),

@@ -39,6 +39,7 @@ export type { RecordSpec, EncodeOptions, FilePlan } from './encode';
 
 // Decoding (readers)
 export { decodeLayout, decodeFile, readValue, toDataView, DEFAULT_MAX_RECORDS } from './decode';
+export { checkVersion } from './decode';
 export type { DecodeOptions, DecodedRecord } from './decode';
 export { safeJsonString } from './quote';
 

@@ -1,7 +1,7 @@
 // The metadata block of SPEC.md §14: a trailer at the end of the file, entries describing families
 // below it, and the reserve where records and entries are added while the file is live.
 import { DecodeError } from './errors';
-import { decodeUtf8 } from './types';
+import { bytesAsText, decodeUtf8 } from './types';
 
 /** What the values of a family are (SPEC.md §14.3). */
 export type MetricKind = 'counter' | 'gauge' | 'average' | 'moving_average' | 'timer' | 'histogram' | 'text' | 'constant';
@@ -133,14 +133,14 @@ function parseEntry(text: string, offset: number, path: string | undefined): Ent
   if (labels !== undefined && (!Array.isArray(labels) || labels.some((label) => typeof label !== 'string'))) {
     entryError(`family ${JSON.stringify(name)}: labels must be an array of strings`, offset, path);
   }
-  return {
-    name,
-    kind,
-    ...(help !== undefined && { help }),
-    ...(unit !== undefined && UNIT.test(unit) && { unit }),
-    ...(labels !== undefined && { labels: labels as string[] }),
-    ...(aggregate !== undefined && AGGREGATES.includes(aggregate as Aggregate) && { aggregate: aggregate as Aggregate }),
-  };
+  // Members added one by one, not spread in: a file has an entry per record, and spreading made
+  // a throw-away object for each member of each.
+  const entry: { -readonly [K in keyof Entry]: Entry[K] } = { name, kind };
+  if (help !== undefined) entry.help = help;
+  if (unit !== undefined && UNIT.test(unit)) entry.unit = unit;
+  if (labels !== undefined) entry.labels = labels as string[];
+  if (aggregate !== undefined && AGGREGATES.includes(aggregate as Aggregate)) entry.aggregate = aggregate as Aggregate;
+  return entry;
 }
 
 /**
@@ -153,22 +153,64 @@ export function decodeMetadata(bytes: Uint8Array, path?: string, trailer?: Trail
   if (trailer === undefined) trailer = decodeTrailer(bytes, bytes.length, path);
   if (trailer === undefined || trailer === null) return undefined;
   const end = bytes.length - TRAILER_SIZE;
+  const start = trailer.metadataStart;
+  const text = entriesText(bytes, start, end);
+  const known = text !== undefined ? recentBlocks.get(text) : undefined;
+  if (known !== undefined) return { ...trailer, families: known };
   const families = new Map<string, FamilyMeta>();
-  const names = new Set<string>();
-  let at = trailer.metadataStart;
+  // Names of entries of kinds this reader does not know (rare): names are unique among all entries.
+  let unknownKinds: Set<string> | undefined;
+  let at = start;
   while (at < end) {
     if (end - at < 4) entryError(`${end - at} bytes left before the trailer, too few for an entry's length`, at, path);
     const length = u32At(bytes, at);
     if (length < 2 || length > end - at - 4) entryError(`length ${length} does not fit between ${at + 4} and the trailer at ${end}`, at, path);
-    const entry = parseEntry(decodeUtf8(bytes.subarray(at + 4, at + 4 + length)), at, path);
-    // Names are unique among all entries, those of kinds this reader does not know included.
-    if (names.has(entry.name)) entryError(`family ${JSON.stringify(entry.name)} is described twice`, at, path);
-    names.add(entry.name);
+    const json = text !== undefined ? text.slice(at + 4 - start, at + 4 + length - start) : decodeUtf8(bytes.subarray(at + 4, at + 4 + length));
+    const entry = parseEntry(json, at, path);
+    if (families.has(entry.name) || unknownKinds?.has(entry.name)) entryError(`family ${JSON.stringify(entry.name)} is described twice`, at, path);
     if (METRIC_KINDS.includes(entry.kind as MetricKind)) families.set(entry.name, entry as FamilyMeta);
+    else (unknownKinds ??= new Set()).add(entry.name);
     at += 4 + length;
   }
+  if (text !== undefined) keepBlock(text, families);
   return { ...trailer, families };
 }
+
+/**
+ * The families of the last few metadata blocks decoded, by their text (`entriesText`). The
+ * processes of one program describe the same families with the same bytes, so a reader of many
+ * of their files (slurp, poll, web) decodes the block once and then only compares text. The
+ * entries depend on those bytes alone, and every file with them shares the same (read-only) map
+ * of frozen entries.
+ */
+const recentBlocks = new Map<string, ReadonlyMap<string, FamilyMeta>>();
+const MOST_RECENT_BLOCKS = 4;
+// A real block is a few hundred bytes per family; a huge one is decoded every time rather than held.
+const MAX_KEPT_BLOCK_BYTES = 1 << 20;
+
+function keepBlock(text: string, families: ReadonlyMap<string, FamilyMeta>): void {
+  if (text.length > MAX_KEPT_BLOCK_BYTES) return;
+  for (const meta of families.values()) {
+    if (meta.labels !== undefined) Object.freeze(meta.labels);
+    Object.freeze(meta);
+  }
+  if (recentBlocks.size >= MOST_RECENT_BLOCKS) recentBlocks.delete(recentBlocks.keys().next().value!);
+  recentBlocks.set(text, families);
+}
+
+/**
+ * The bytes `[start, end)` as one string whose characters are the bytes, when they are all ASCII
+ * (as JSON written by our writers is): each entry's text is then a slice of it, one decoding per
+ * file instead of one per entry. Undefined when some byte is not ASCII: such entries are decoded
+ * one by one as UTF-8.
+ */
+function entriesText(bytes: Uint8Array, start: number, end: number): string | undefined {
+  if (end <= start) return undefined;
+  const text = bytesAsText(bytes.subarray(start, end));
+  return NOT_ASCII.test(text) ? undefined : text;
+}
+
+const NOT_ASCII = /[^\x00-\x7f]/;
 
 const utf8 = new TextEncoder();
 

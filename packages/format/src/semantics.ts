@@ -70,6 +70,19 @@ function meaning(family: string, meta: FamilyMeta | undefined, labels: Readonly<
   return { family, kind: meta.kind, help: meta.help, unit, aggregate: aggregateOf(meta), labels, meta, ...(part && { part }) };
 }
 
+/**
+ * What a record named exactly as its family means, one frozen object per family entry: the files
+ * of one program share their entries (`decodeMetadata`), so a reader of many of them makes one
+ * meaning per family rather than one per record of every file.
+ */
+const exactMeanings = new WeakMap<FamilyMeta, RecordMeaning>();
+
+function exactMeaning(meta: FamilyMeta): RecordMeaning {
+  let known = exactMeanings.get(meta);
+  if (known === undefined) exactMeanings.set(meta, (known = Object.freeze(meaning(meta.name, meta, NO_LABELS))));
+  return known;
+}
+
 /** The histogram family and part a record's base name (its label before any `{`) names, if any. */
 function histogramPartOf(base: string, metadata: FileMetadata): { family: FamilyMeta; part: Part } | undefined {
   for (const part of PARTS) {
@@ -89,7 +102,7 @@ export function meaningOf(layout: RecordLayout, metadata: FileMetadata | undefin
   const label = layout.label;
   if (metadata === undefined) return meaning(label, undefined, NO_LABELS);
   const exact = metadata.families.get(label);
-  if (exact !== undefined) return meaning(label, exact, NO_LABELS);
+  if (exact !== undefined) return exactMeaning(exact);
   const open = label.indexOf('{');
   const base = open > 0 ? label.slice(0, open) : label;
   const family = open > 0 ? metadata.families.get(base) : undefined;
@@ -113,7 +126,7 @@ export function meaningOf(layout: RecordLayout, metadata: FileMetadata | undefin
  * yet a reader that shows it needs to know whether it is a counter, a gauge or a timer.
  */
 export function familyMeaning(meta: FamilyMeta): RecordMeaning {
-  return meaning(meta.name, meta, NO_LABELS);
+  return exactMeaning(meta);
 }
 
 /** `meaningOf` for every record of a layout, in order. */

@@ -104,6 +104,23 @@ export function decodeUtf8(bytes: Uint8Array): string {
   return utf8.decode(bytes);
 }
 
+const latin1 = new TextDecoder('latin1');
+
+/**
+ * `bytes` as a string of one character per byte: wherever the bytes are ASCII, the same text as
+ * `decodeUtf8`. A reader of many short ASCII strings (labels, metadata entries) decodes their
+ * bytes once this way and slices the strings out, instead of making a view and a decoding each.
+ */
+export function bytesAsText(bytes: Uint8Array): string {
+  return latin1.decode(bytes);
+}
+
+/** Whether `bytes[from, to)` are all ASCII (below 0x80). */
+export function isAscii(bytes: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (bytes[i] >= 0x80) return false;
+  return true;
+}
+
 // 64-bit integers are a number while safe (|v| <= 2^53 - 1, both signs alike), a bigint beyond.
 function uint64(view: DataView, at: number): number | bigint {
   const value = view.getUint32(at + 4, true) * TWO_32 + view.getUint32(at, true);

@@ -2,6 +2,7 @@ import {
   DecodeError,
   MmstatsError,
   UNBUFFERED,
+  checkVersion,
   decodeFile,
   decodeLayout,
   layoutRecords,
@@ -194,5 +195,13 @@ describe('signatures padded with whitespace (SPEC.md §4.5)', () => {
     const padded = ' '.repeat(3000) + 'q' + '\t'.repeat(3000);
     const file = rawFile([rawRecord({ label: 'wide', signature: padded, writeIndex: UNBUFFERED, slots: le(8, (b) => b.writeBigInt64LE(-9n)) })], { size: 8192 });
     expect(decodeFile(file).map((r) => [r.signature, r.value])).toEqual([['q', -9]]);
+  });
+});
+
+describe('checkVersion', () => {
+  it('accepts version 1 and names the file and the reason otherwise', () => {
+    expect(() => checkVersion(readFixture())).not.toThrow();
+    expect(() => checkVersion(new Uint8Array(0), 'a.mmstats')).toThrow('a.mmstats: at 0x0: empty file: not an mmstats file');
+    expect(() => checkVersion(new Uint8Array([2, 0]), 'a.mmstats')).toThrow(/^a\.mmstats: .*unsupported version byte 0x02 \(expected 0x01\)/);
   });
 });

@@ -83,6 +83,23 @@ describe('a file with metadata', () => {
     expect([...metadata.families.values()]).toEqual(FAMILIES);
   });
 
+  it('decodes the block of a file once for every file with the same bytes there, however far apart they lie', () => {
+    // The processes of one program: the same families, their blocks at other offsets (other records).
+    const one = encodeFile(SPECS, { metadata: FAMILIES }).bytes;
+    const other = encodeFile([...SPECS, { label: 'more', signature: 'd', buffered: true }], { metadata: FAMILIES, pageSize: 8192 }).bytes;
+    const first = decodeMetadata(one)!;
+    const second = decodeMetadata(other)!;
+    expect(second.metadataStart).not.toBe(first.metadataStart);
+    expect(second.families).toBe(first.families);
+    // Shared between files, so no reader may change them.
+    expect(Object.isFrozen(first.families.get('http.requests'))).toBe(true);
+    expect(Object.isFrozen(first.families.get('http.requests')!.labels)).toBe(true);
+    // One byte different: decoded on its own.
+    const changed = encodeFile(SPECS, { metadata: [{ ...FAMILIES[0], help: 'Requests answerec' }, ...FAMILIES.slice(1)] }).bytes;
+    expect(decodeMetadata(changed)!.families.get('hits')!.help).toBe('Requests answerec');
+    expect(decodeMetadata(one)!.families.get('hits')!.help).toBe('Requests answered');
+  });
+
   it('reads as plain v1 for a reader that knows nothing of metadata', () => {
     expect(originalWalk(withMetadata())).toEqual(['hits', 'sys.pid']);
   });

@@ -136,6 +136,13 @@ function judge(rows, medianRatio, median) {
       add(`${command} within 1.25× of node -e 0 (${measure}, median of 20 runs)`, times(r), r <= 1.25);
     }
   }
+  // Issue 14: slurp and poll over 200 files × 1,009 records, CPU and memory of the whole command.
+  const slurpCpu = [...rows.keys()].find((name) => name.startsWith('mmstats slurp, ') && name.endsWith('CPU per record (start-up included)'));
+  if (slurpCpu) add('mmstats slurp ≤ 1.4 µs of CPU per record, end to end', `${value(slurpCpu).toFixed(2)} µs`, value(slurpCpu) <= 1.4);
+  const slurpRss = 'mmstats slurp, 200 files: peak RSS';
+  if (has(slurpRss)) add('mmstats slurp of 200 files: peak RSS ≤ 64 MB', `${value(slurpRss).toFixed(0)} MB`, value(slurpRss) <= 64);
+  const pollRow = 'mmstats poll -d 1, 200 files: CPU per row';
+  if (has(pollRow)) add('mmstats poll of 200 files ≤ 0.1 s of CPU per row', `${value(pollRow).toFixed(3)} s`, value(pollRow) <= 0.1);
   return verdicts;
 }
 

@@ -7,7 +7,7 @@ const cluster = require('node:cluster');
 const { join } = require('node:path');
 const { AggregatorRegistry } = require('prom-client');
 const { readFileSync } = require('node:fs');
-const { Sampler, readSnapshot } = require('../../../packages/cli');
+const { Sampler, parseSelector, readSnapshot } = require('../../../packages/cli');
 const { decodeLayout, readValue, toDataView } = require('../../../packages/format');
 const { quick, median, millis, scratchDirectory, report } = require('../lib/harness');
 const { MMSTATS, startWriters, blockWriters, stopWriters, timeCommand } = require('../lib/processes');
@@ -87,8 +87,10 @@ async function main() {
 
     // What `mmstats poll` does on every tick: layouts decoded once, then only values re-read.
     const labels = (await readSnapshot({ file: files[0], path: files[0] })).records.map((r) => r.label);
-    const sampler = new Sampler({ labels });
+    const sampler = new Sampler({ selectors: labels.map((label) => parseSelector(label)) });
     const entries = files.map((file) => ({ file, path: file }));
+    const sampled = await sampler.sample(entries, 0);
+    if (sampled.errors.length > 0 || sampled.files.length !== WRITERS) throw new Error(`the sampler read ${sampled.files.length} files: ${sampled.errors.join('; ')}`);
     row('snapshot, warm, layouts cached (Sampler of 8 files)', await timeRepeatedly(() => sampler.sample(entries, 0), 5, runs));
 
     const cold = [];

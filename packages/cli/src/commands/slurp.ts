@@ -4,12 +4,12 @@ import type { Argv, CommandModule } from 'yargs';
 import { describeError } from '../errors';
 import type { Io } from '../io';
 import { fileArguments, withFileSelection, withJson, withPrefixFilter } from '../options';
-import { filterRecords } from '../read/filter';
+import { filterRecords, type RecordFilter } from '../read/filter';
 import { compareCodePoints, selectFiles } from '../read/files';
-import { readSnapshot, type FileSnapshot } from '../read/snapshot';
+import { newStatsReader, readSnapshot, type FileSnapshot } from '../read/snapshot';
 import { escapeControls } from '../render/escape';
 import { quoteLabels } from '../render/labels';
-import { fileJson, renderJson, type JsonValue } from '../render/json';
+import { fileJson, JSON_FILES_END, JSON_FILES_START, renderJson, renderJsonFile } from '../render/json';
 import { renderFileText, UNSTABLE_MARKER, type ShownRecord } from '../render/text';
 
 /** Options of `runSlurp`: the parsed `mmstats slurp` command line. */
@@ -40,8 +40,10 @@ export interface SlurpOptions {
 export async function runSlurp(options: SlurpOptions, io: Io): Promise<number> {
   const selection = await selectFiles(options.files ?? [], io.env, io.cwd);
   const filter = { prefix: options.prefix, exclude: options.exclude, sort: options.sort };
+  // Each file is read once: keeping its layout would only hold memory until the end.
+  const reader = newStatsReader(0);
   const items: Array<{ file: string; read: () => Promise<FileSnapshot> }> = [
-    ...selection.files.map((entry) => ({ file: entry.file, read: () => readSnapshot(entry) })),
+    ...selection.files.map((entry) => ({ file: entry.file, read: () => readSnapshot(entry, reader) })),
     ...selection.errors.map((error) => ({ file: error.file, read: async (): Promise<FileSnapshot> => ({ file: error.file, error }) })),
   ];
   items.sort((a, b) => compareCodePoints(a.file, b.file));
@@ -52,24 +54,35 @@ export async function runSlurp(options: SlurpOptions, io: Io): Promise<number> {
     return 1;
   }
 
+  // Each file is written once it is read (the JSON document piece by piece), and the next one read
+  // once standard output has taken it: the output is never held whole.
   let failed = false;
-  const json: JsonValue[] = [];
-  for (const item of items) {
-    const snapshot = await item.read();
-    if (snapshot.error) {
-      failed = true;
-      io.stderr(describeError(snapshot.error, options.verbose));
-      if (options.json) json.push(fileJson(snapshot));
-      continue;
-    }
-    const records = filterRecords(inFileOrder(snapshot.records, snapshot.unstable), filter);
-    const unstable = records.filter((record) => record.value === undefined);
-    if (unstable.length > 0) io.stderr(unstableText(snapshot.file, unstable, options.json));
-    if (options.json) json.push(fileJson(snapshot, records));
-    else io.stdout(renderFileText(snapshot.file, records));
+  if (options.json) io.stdout(JSON_FILES_START);
+  for (const [i, item] of items.entries()) {
+    if (!writeFile(await item.read(), i === 0, filter, options, io)) failed = true;
+    await io.drained?.();
   }
-  if (options.json) io.stdout(renderJson(json));
+  if (options.json) io.stdout(JSON_FILES_END);
   return failed ? 1 : 0;
+}
+
+/**
+ * Writes one file's part of the output (and its problems to standard error); false if it could
+ * not be read. A function of its own, so that nothing of a file is still referenced while the
+ * next one is read.
+ */
+function writeFile(snapshot: FileSnapshot, first: boolean, filter: RecordFilter, options: SlurpOptions, io: Io): boolean {
+  if (snapshot.error) {
+    io.stderr(describeError(snapshot.error, options.verbose));
+    if (options.json) io.stdout(renderJsonFile(fileJson(snapshot), first));
+    return false;
+  }
+  const records = filterRecords(inFileOrder(snapshot.records, snapshot.unstable), filter);
+  const unstable = records.filter((record) => record.value === undefined);
+  if (unstable.length > 0) io.stderr(unstableText(snapshot.file, unstable, options.json));
+  if (options.json) io.stdout(renderJsonFile(fileJson(snapshot, records), first));
+  else io.stdout(renderFileText(snapshot.file, records));
+  return true;
 }
 
 /** The confirmed records and the unstable ones (without a value), merged in file order. */

@@ -32,8 +32,10 @@ export interface LayoutCacheOptions {
  * the records held pass `maxRecords`.
  */
 export class LayoutCache {
-  // Keyed by device and inode: a file seen again with another size or change time replaces its entry.
-  private readonly entries = new Map<string, Entry>();
+  // Keyed by inode, and checked against the device: a number is looked up several times faster
+  // than a string made of both (every warm read looks twice). A file seen again with another size
+  // or change time, or another device's file of the same inode number, replaces the entry.
+  private readonly entries = new Map<number, Entry>();
   private records = 0;
   /** Most records kept, over all files. */
   readonly maxRecords: number;
@@ -47,22 +49,33 @@ export class LayoutCache {
    * anything (and marks it recently used).
    */
   get(stats: Stats, trailer: Trailer | null = null): DecodedLayout | undefined {
-    const key = identityOf(stats);
-    const entry = this.entries.get(key);
+    const entry = this.entryOf(stats);
     // Compared as numbers: formatting the change time for a string key cost more than the lookup.
     if (entry === undefined || entry.size !== stats.size || entry.ctimeMs !== stats.ctimeMs) return undefined;
     if ((entry.recordsEnd ?? -1) !== (trailer?.recordsEnd ?? -1) || (entry.metadataStart ?? -1) !== (trailer?.metadataStart ?? -1)) return undefined;
-    this.entries.delete(key);
-    this.entries.set(key, entry);
+    this.entries.delete(stats.ino);
+    this.entries.set(stats.ino, entry);
     return entry.decoded;
+  }
+
+  /**
+   * If a layout is kept for the file `stats` describes at its size and change time (whatever its
+   * trailer), how many bytes from the start hold its records: the records end of the trailer it
+   * was decoded by, else the whole file. Undefined if none is kept.
+   */
+  keptRecordsEnd(stats: Stats): number | undefined {
+    const entry = this.entryOf(stats);
+    if (entry === undefined || entry.size !== stats.size || entry.ctimeMs !== stats.ctimeMs) return undefined;
+    return entry.recordsEnd ?? stats.size;
   }
 
   /** Keeps `decoded` for the file `stats` describes, dropping the least recently used to make room. */
   set(stats: Stats, decoded: DecodedLayout, trailer: Trailer | null = null): void {
-    this.delete(stats);
+    this.forget(stats.ino);
     const layout = decoded.layout;
     if (layout.length > this.maxRecords) return;
-    this.entries.set(identityOf(stats), {
+    this.entries.set(stats.ino, {
+      dev: stats.dev,
       size: stats.size,
       ctimeMs: stats.ctimeMs,
       recordsEnd: trailer?.recordsEnd,
@@ -70,36 +83,53 @@ export class LayoutCache {
       decoded,
     });
     this.records += layout.length;
-    for (const [key, old] of this.entries) {
+    for (const ino of this.entries.keys()) {
       if (this.records <= this.maxRecords) break;
-      this.entries.delete(key);
-      this.records -= old.decoded.layout.length;
+      this.forget(ino);
     }
   }
 
   /** Forgets the layout of the file `stats` describes (whatever its size and change time). */
   delete(stats: Stats): void {
-    const key = identityOf(stats);
-    const old = this.entries.get(key);
-    if (old === undefined) return;
-    this.entries.delete(key);
-    this.records -= old.decoded.layout.length;
+    if (this.entryOf(stats) !== undefined) this.forget(stats.ino);
+  }
+
+  /**
+   * Forgets the layouts of every file but those `kept` describes (by device and inode): a reader
+   * of the same files tick after tick (poll) keeps exactly the files it still reads.
+   */
+  keepOnly(kept: Iterable<Stats>): void {
+    const devices = new Map<number, number>();
+    for (const stats of kept) devices.set(stats.ino, stats.dev);
+    for (const [ino, entry] of this.entries) {
+      if (devices.get(ino) !== entry.dev) this.forget(ino);
+    }
   }
 
   /** How many files have a layout kept. */
   get files(): number {
     return this.entries.size;
   }
+
+  /** The entry of the file `stats` describes (same device and inode), whatever its size and change time. */
+  private entryOf(stats: Stats): Entry | undefined {
+    const entry = this.entries.get(stats.ino);
+    return entry !== undefined && entry.dev === stats.dev ? entry : undefined;
+  }
+
+  private forget(ino: number): void {
+    const old = this.entries.get(ino);
+    if (old === undefined) return;
+    this.entries.delete(ino);
+    this.records -= old.decoded.layout.length;
+  }
 }
 
 interface Entry {
+  readonly dev: number;
   readonly size: number;
   readonly ctimeMs: number;
   readonly recordsEnd: number | undefined;
   readonly metadataStart: number | undefined;
   readonly decoded: DecodedLayout;
-}
-
-function identityOf(stats: Stats): string {
-  return `${stats.dev}:${stats.ino}`;
 }

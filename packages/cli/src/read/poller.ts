@@ -1,3 +1,5 @@
+import type { Stats } from 'node:fs';
+
 import {
   combineValues,
   DecodeError,
@@ -20,7 +22,7 @@ import type { FileEntry } from './files';
 import { describeSystemError } from './regular-file';
 import { columnSeries, growthSince, mergeParts, statisticOf, type ColumnSeries } from './histogram-column';
 import { selects, type HistogramStatistic, type Selector } from './selector';
-import { sharedStatsReader } from './snapshot';
+import { newStatsReader } from './snapshot';
 import type { StatsReader } from './stats-reader';
 
 /** A selected file that was not there to read. */
@@ -91,7 +93,11 @@ export interface SamplerOptions {
   readonly selectors: readonly Selector[];
   /** Count only files with a label starting with one of these (all must match one). Defaults to every file. */
   readonly filter?: readonly string[];
-  /** Reads the files and keeps their layouts. Defaults to the process-wide `sharedStatsReader()`. */
+  /**
+   * Reads the files and keeps their layouts. Defaults to a reader of the sampler's own that keeps
+   * the layout of every file of the latest sample, however many records they hold: a cache
+   * smaller than the files polled would drop, at every tick, the next file to read.
+   */
   readonly reader?: StatsReader;
 }
 
@@ -110,9 +116,14 @@ type Wanted = { readonly records: readonly RecordLayout[]; readonly columns: Rea
 export class Sampler {
   private readonly selectors: readonly Selector[];
   private readonly filter: readonly string[];
-  private readonly reader: StatsReader;
+  /** Reads the files and keeps their layouts (`SamplerOptions.reader`). */
+  readonly reader: StatsReader;
+  // Whether the reader is the sampler's own, whose cache it trims to the files of each sample.
+  private readonly ownsReader: boolean;
   // Keyed by the layout the reader's cache hands out: the same array as long as the file is unchanged.
   private readonly wanted = new WeakMap<readonly RecordLayout[], Wanted>();
+  // What `familiesOf` found, by the metadata the reader's cache hands out with the layout.
+  private readonly families = new WeakMap<FileMetadata, ReadonlyArray<RecordMeaning | undefined>>();
   private previous = new Map<string, FileSample>();
   private readonly pick = (layout: readonly RecordLayout[], meanings: readonly RecordMeaning[]): readonly RecordLayout[] =>
     this.wantedRecords(layout, meanings)?.records ?? [];
@@ -120,7 +131,8 @@ export class Sampler {
   constructor(options: SamplerOptions) {
     this.selectors = options.selectors;
     this.filter = options.filter ?? [];
-    this.reader = options.reader ?? sharedStatsReader();
+    this.ownsReader = options.reader === undefined;
+    this.reader = options.reader ?? newStatsReader(Infinity);
   }
 
   /** Reads every file of `entries`; `time` is stored in the sample. Never throws for a bad file. */
@@ -130,8 +142,9 @@ export class Sampler {
     const seen = new Set<string>();
     const latest = new Map<string, FileSample>();
     const missing: ReadError[] = [];
+    const kept: Stats[] = [];
     for (const entry of entries) {
-      const result = this.readFile(entry);
+      const result = this.readFile(entry, kept);
       if (result instanceof MissingFile) {
         missing.push(result.error);
         continue;
@@ -144,11 +157,15 @@ export class Sampler {
       }
     }
     this.previous = latest;
+    if (this.ownsReader) this.reader.cache.keepOnly(kept);
     return { time, files, errors, seen, missing };
   }
 
-  /** The file's sample, undefined if it is filtered out, an error, or `MissingFile` if it does not exist. */
-  private readFile(entry: FileEntry): FileSample | ReadError | DecodeError | MissingFile | undefined {
+  /**
+   * The file's sample, undefined if it is filtered out, an error, or `MissingFile` if it does not
+   * exist. The stats of a file read are added to `kept`.
+   */
+  private readFile(entry: FileEntry, kept: Stats[]): FileSample | ReadError | DecodeError | MissingFile | undefined {
     let read;
     try {
       read = this.reader.readFile(entry, this.pick);
@@ -158,6 +175,7 @@ export class Sampler {
       return new ReadError(entry.file, describeSystemError(err), { cause: err });
     }
     if (!read) return new ReadError(entry.file, 'not a regular file');
+    kept.push(read.stats);
     const wanted = this.wantedRecords(read.layout, read.meanings);
     if (wanted === undefined) return undefined;
     const identity = `${read.stats.dev}:${read.stats.ino}`;
@@ -198,12 +216,19 @@ export class Sampler {
     });
   }
 
-  /** For each selector, the meaning of the family it names in `metadata`, if any. */
-  private familiesOf(metadata: FileMetadata | undefined): Array<RecordMeaning | undefined> {
-    return this.selectors.map((selector) => {
+  /**
+   * For each selector, the meaning of the family it names in `metadata`, if any; worked out once
+   * per metadata block read (the reader keeps it with the layout, tick after tick).
+   */
+  private familiesOf(metadata: FileMetadata | undefined): ReadonlyArray<RecordMeaning | undefined> {
+    const known = metadata && this.families.get(metadata);
+    if (known !== undefined) return known;
+    const families = this.selectors.map((selector) => {
       const family = metadata?.families.get(selector.name);
       return family === undefined ? undefined : familyMeaning(family);
     });
+    if (metadata !== undefined) this.families.set(metadata, families);
+    return families;
   }
 
   private wantedRecords(layout: readonly RecordLayout[], meanings: readonly RecordMeaning[]): Wanted {

@@ -1,5 +1,6 @@
 import { UsageError } from '../errors';
 import type { FileEntry } from './files';
+import { LayoutCache } from './layout-cache';
 import { StatsReader, type FileSnapshot } from './stats-reader';
 
 export type { FileSnapshot } from './stats-reader';
@@ -13,7 +14,17 @@ let sharedReader: StatsReader | undefined;
  * when set (a whole number; 0 gives up on them at once, as before step 5 existed).
  */
 export function sharedStatsReader(): StatsReader {
-  return (sharedReader ??= new StatsReader({ patientCopies: patientCopiesFromEnvironment(process.env.MMSTATS_PATIENT_COPIES) }));
+  return (sharedReader ??= newStatsReader());
+}
+
+/**
+ * A new `StatsReader` keeping the layouts of at most `maxRecords` records (default: the
+ * `LayoutCache` default), patient as `$MMSTATS_PATIENT_COPIES` says (see `sharedStatsReader`).
+ * 0 keeps none, for a command that reads each file once; `Infinity` keeps every file's, for one
+ * that reads the same files again and again and drops those it no longer reads (`LayoutCache.keepOnly`).
+ */
+export function newStatsReader(maxRecords?: number): StatsReader {
+  return new StatsReader({ cache: new LayoutCache({ maxRecords }), patientCopies: patientCopiesFromEnvironment(process.env.MMSTATS_PATIENT_COPIES) });
 }
 
 /** `$MMSTATS_PATIENT_COPIES` as a number of copies, or undefined for the default; a `UsageError` if it is not a whole number. */

@@ -1,8 +1,10 @@
 import type { Stats } from 'node:fs';
 
 import {
+  checkVersion,
   DecodeError,
   decodeCopy,
+  decodeTrailer,
   meaningsOf,
   readStableRecords,
   readTrailerBytes,
@@ -95,16 +97,25 @@ export class StatsReader {
     const options = { path: entry.file, patientCopies: this.patientCopies };
     try {
       return withStatsFile(entry.path, ({ stats, readAt }) => {
+        const recordsEnd = this.cache.keptRecordsEnd(stats);
+        if (recordsEnd !== undefined) {
+          // A file whose layout is kept: a copy of its records only (not of the reserve and
+          // metadata block below the trailer). The kept layout counts only records that were whole
+          // when it was decoded, and records never move, so it fits any later copy; the trailer,
+          // which only ever grows the records, tells whether records or families were added since
+          // (then the file is decoded again, below).
+          const tail = readTrailerBytes(readAt, stats.size);
+          const copy = readAt(0, recordsEnd);
+          checkVersion(copy, entry.file);
+          const kept = this.cache.get(stats, tail === undefined ? null : (decodeTrailer(tail, stats.size, entry.file) ?? null));
+          const read = kept && this.tryKept(readAt, copy, kept, pick, options);
+          if (kept && read) return { stats, ...kept, read };
+        }
         // The trailer first, with its own read: every record it counts is whole in the copy after it (SPEC.md §14.5).
         const tail = readTrailerBytes(readAt, stats.size);
         const first = readAt(0, stats.size);
         const trailer = trailerForCopy(tail, first, stats.size, entry.file);
-        const kept = this.cache.get(stats, trailer);
-        if (kept !== undefined) {
-          const read = this.tryKept(readAt, first, kept, pick, options);
-          if (read) return { stats, ...kept, read };
-          this.cache.delete(stats);
-        }
+        this.cache.delete(stats);
         const { layout, metadata } = decodeCopy(first, trailer, options);
         const decoded: DecodedLayout = { layout, metadata, meanings: meaningsOf(layout, metadata, entry.file) };
         this.cache.set(stats, decoded, trailer);

@@ -144,7 +144,22 @@ export function fileJson(snapshot: FileSnapshot, records: readonly ShownRecord[]
 
 /** The whole `--json` document, `{"files": [...]}`, pretty-printed and ending in a newline. */
 export function renderJson(files: readonly JsonValue[]): string {
-  return stringifyJson({ files }) + '\n';
+  if (files.length === 0) return stringifyJson({ files }) + '\n';
+  return JSON_FILES_START + files.map((file, i) => renderJsonFile(file, i === 0)).join('') + JSON_FILES_END;
+}
+
+/**
+ * What `renderJson`'s document (of at least one file) starts with; then comes `renderJsonFile`
+ * of each file, then `JSON_FILES_END`. Lets a command write each file as soon as it is read.
+ */
+export const JSON_FILES_START = '{\n  "files": [\n';
+
+/** What `renderJson`'s document of at least one file ends with. */
+export const JSON_FILES_END = '\n  ]\n}\n';
+
+/** One file of `renderJson`'s document, as it stands there (`first`: the first file, with no comma before it). */
+export function renderJsonFile(file: JsonValue, first: boolean): string {
+  return (first ? '    ' : ',\n    ') + stringifyJson(file, '  ', '    ');
 }
 
 /**

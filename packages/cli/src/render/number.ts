@@ -26,6 +26,8 @@ export function formatFloat(value: number): string {
   if (value === -Infinity) return '-inf';
   const sign = value < 0 || Object.is(value, -0) ? '-' : '';
   if (value === 0) return sign + '0.0';
+  const fixed = fixedNotation(Math.abs(value));
+  if (fixed !== undefined) return sign + fixed;
   const { digits, decpt } = roundToSignificant(Math.abs(value), FLOAT_STR_PRECISION);
   // CPython's format_float_short with Py_DTSF_ADD_DOT_0: exponent form when decpt <= -4 or
   // decpt > precision - 1, so that no whole number is printed with more than 11 digits plus ".0".
@@ -41,6 +43,24 @@ export function formatFloat(value: number): string {
 }
 
 /**
+ * The common case the quick way, or undefined: a number from 1 to 10^11 that cannot be a tie at
+ * 12 significant digits is printed in fixed notation, and `toPrecision(12)` rounds it exactly as
+ * Python does; only trailing zeros differ. A tie there would have at most 13 significant digits,
+ * hence at most 12 bits after the binary point: anything with more (a third, a seventh) is not one.
+ */
+function fixedNotation(value: number): string | undefined {
+  if (value < 1 || value >= 1e11 || Number.isInteger(value * 4096)) return undefined;
+  const text = value.toPrecision(FLOAT_STR_PRECISION);
+  const point = text.indexOf('.');
+  // Rounded up to 10^11: twelve digits, no point, and Python's exponent form.
+  if (point < 0) return undefined;
+  let end = text.length;
+  while (text.charCodeAt(end - 1) === 48) end--;
+  // At least one digit after the point, as Python's `5.0`.
+  return text.slice(0, end === point + 1 ? end + 1 : end);
+}
+
+/**
  * Rounds a positive finite number to `precision` significant digits, ties to even on its exact
  * binary value. `toExponential` rounds correctly except on exact ties, which it rounds away from
  * zero; a tie shows as "5" followed by zeros in the next digits, so only then is the exact value
@@ -48,10 +68,20 @@ export function formatFloat(value: number): string {
  */
 function roundToSignificant(value: number, precision: number): Digits {
   if (Number.isInteger(value) && value < DTOA_SMALL_INTEGER_LIMIT) return roundSmallInteger(value, precision);
-  const wide = splitExponential(value.toExponential(precision + 3));
-  if (wide.digits.slice(precision) === '5000') return roundExact(value, precision);
+  if (isTie(value.toExponential(precision + 3), precision)) return roundExact(value, precision);
   const { digits, decpt } = splitExponential(value.toExponential(precision - 1));
   return { digits: stripTrailingZeros(digits), decpt };
+}
+
+/**
+ * Whether `wide`, a number's `toExponential(precision + 3)` (`"d.ddd…e±x"`), has "5000" for its
+ * digits after the first `precision`: an exact tie, or too close to one to trust `toExponential`.
+ * Read in place: this runs for every float printed.
+ */
+function isTie(wide: string, precision: number): boolean {
+  // Digit k (0-based) of the mantissa is at k, then k + 1 past the point.
+  const at = precision + 1;
+  return wide.charCodeAt(at) === 53 && wide.charCodeAt(at + 1) === 48 && wide.charCodeAt(at + 2) === 48 && wide.charCodeAt(at + 3) === 48;
 }
 
 /** Whole numbers below this can take the "small integer" path of CPython's dtoa (`k <= Int_max`, 14). */
@@ -94,7 +124,8 @@ function bumpUp(kept: string, decpt: number): Digits {
 /** `"2.2500e+0"` → digits `"22500"`, decpt 1. */
 function splitExponential(text: string): Digits {
   const e = text.indexOf('e');
-  const digits = text.slice(0, e).replace('.', '');
+  // Without a point when there is one digit only ("5e+0").
+  const digits = e > 1 ? text[0] + text.slice(2, e) : text.slice(0, e);
   return { digits, decpt: Number(text.slice(e + 1)) + 1 };
 }
 

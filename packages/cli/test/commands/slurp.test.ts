@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { encodeFile, type RecordSpec } from '@mmstats/format';
 
 import { runSlurp } from '../../src/commands/slurp';
-import { memoryIo } from '../../src/io';
+import { memoryIo, type Io } from '../../src/io';
 import { double, ORIGINAL_FIXTURES, REPO_DIR, requireBuild, writeStatsFile, useTempDir } from '../util';
 
 let dir: string;
@@ -124,6 +124,46 @@ describe('runSlurp', () => {
     expect(doc.files[0].records).toBeUndefined();
     expect(doc.files[1]).toEqual({ file: 'good.mmstats', records: [{ label: 'x', type: 'd', value: 1 }] });
     expect(io.err).toBe(`mmstats: ${doc.files[0].error}\n`);
+  });
+
+  test('--json is written file by file as each is read, and makes one document', async () => {
+    writeStatsFile(dir, 'a.mmstats', [double('x', 1)]);
+    writeStatsFile(dir, 'b.mmstats', [double('y', 2)]);
+    const io = memoryIo({ cwd: dir });
+    const writes: string[] = [];
+    const watched = { ...io, stdout: (text: string) => (writes.push(text), io.stdout(text)) };
+    expect(await runSlurp({ files: ['a.mmstats', 'b.mmstats'], json: true }, watched)).toBe(0);
+    const record = (label: string, value: number) => `        {\n          "label": "${label}",\n          "type": "d",\n          "value": ${value}\n        }\n`;
+    const file = (name: string, label: string, value: number) => `    {\n      "file": "${name}",\n      "records": [\n${record(label, value)}      ]\n    }`;
+    expect(io.out).toBe(`{\n  "files": [\n${file('a.mmstats', 'x', 1)},\n${file('b.mmstats', 'y', 2)}\n  ]\n}\n`);
+    // Not held until the end: a.mmstats was written in a piece of its own, before b.mmstats.
+    const first = writes.findIndex((text) => text.includes('"a.mmstats"'));
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(writes[first]).not.toContain('"b.mmstats"');
+  });
+
+  test('reads the next file only once standard output has taken the last: a slow reader of the output never makes it pile up', async () => {
+    writeStatsFile(dir, 'a.mmstats', [double('x', 1)]);
+    writeStatsFile(dir, 'b.mmstats', [double('y', 2)]);
+    const io = memoryIo({ cwd: dir });
+    const releases: Array<() => void> = [];
+    const slow: Io = { ...io, stdout: io.stdout, stderr: io.stderr, drained: () => new Promise<void>((resolve) => releases.push(resolve)) };
+    const done = runSlurp({ files: ['a.mmstats', 'b.mmstats'] }, slow);
+    let settled = false;
+    void done.then(() => (settled = true));
+    const waiting = async (count: number) => {
+      while (!settled && releases.length < count) await new Promise((resolve) => setImmediate(resolve));
+    };
+    await waiting(1);
+    expect(releases).toHaveLength(1);
+    expect(io.out).toBe('==> a.mmstats\n  x 1.0\n\n');
+    // b.mmstats is not read yet: what it holds by the time the output is taken is what prints.
+    writeStatsFile(dir, 'b.mmstats', [double('y', 3)]);
+    releases[0]();
+    await waiting(2);
+    releases[1]();
+    expect(await done).toBe(0);
+    expect(io.out).toBe('==> a.mmstats\n  x 1.0\n\n==> b.mmstats\n  y 3.0\n\n');
   });
 
   test('--prefix, --exclude and --sort', async () => {

@@ -76,4 +76,18 @@ describe('LayoutCache', () => {
     new StatsReader({ cache }).readFile(entry('a.mmstats'));
     expect(cache.files).toBe(0);
   });
+
+  test('keepOnly forgets every file but those given; keptRecordsEnd says how much of a kept file holds records', () => {
+    const cache = new LayoutCache();
+    const reader = new StatsReader({ cache });
+    for (const name of ['a', 'b', 'c']) writeStatsFile(dir, `${name}.mmstats`, [double(`${name}.1`, 1)]);
+    for (const name of ['a', 'b', 'c']) reader.readFile(entry(`${name}.mmstats`));
+    const stats = (name: string) => fs.statSync(path.join(dir, `${name}.mmstats`));
+    // A file without metadata is records to its end.
+    expect(cache.keptRecordsEnd(stats('a'))).toBe(stats('a').size);
+    cache.keepOnly([stats('a'), stats('c')]);
+    expect(cache.files).toBe(2);
+    expect(cache.keptRecordsEnd(stats('b'))).toBeUndefined();
+    expect(cache.keptRecordsEnd(stats('c'))).toBe(stats('c').size);
+  });
 });

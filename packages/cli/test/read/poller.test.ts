@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { selectFiles } from '../../src/read/files';
 import { meaningOf, type RecordLayout } from '@mmstats/format';
 
+import { DEFAULT_LAYOUT_CACHE_RECORDS } from '../../src/read/layout-cache';
 import { computeTick, missingColumns, Sampler, type Cell, type FileSample, type Sample } from '../../src/read/poller';
 import { parseSelector } from '../../src/read/selector';
 import { formatCell } from '../../src/render/table';
@@ -308,6 +309,22 @@ describe('Sampler', () => {
     writeStatsFile(dir, 'z.mmstats', [double('a-longer-label', 5), double('x', 3)]);
     fs.renameSync(path.join(dir, 'z.mmstats'), file);
     expect((await sampler.sample(entries, 2)).files[0].values.get('x')?.value).toBe(3);
+  });
+
+  test('keeps the layout of every file it polls, however many records they hold together, and only of those', async () => {
+    // Three files of 40,000 records each: more than a shared reader keeps (DEFAULT_LAYOUT_CACHE_RECORDS).
+    // A cache that drops the least recently used file would drop, at every tick, the next file to read.
+    const specs = Array.from({ length: 40_000 }, (_, i) => double(`x${i}`, i));
+    const entries = ['a', 'b', 'c'].map((name) => ({ file: name, path: writeStatsFile(dir, `${name}.mmstats`, specs) }));
+    expect(3 * specs.length).toBeGreaterThan(DEFAULT_LAYOUT_CACHE_RECORDS);
+    const sampler = new Sampler({ selectors: [parseSelector('x1')] });
+    expect((await sampler.sample(entries, 0)).files.map((file) => file.values.get('x1')?.value)).toEqual([1, 1, 1]);
+    expect(sampler.reader.cache.files).toBe(3);
+    await sampler.sample(entries, 1);
+    expect(sampler.reader.cache.files).toBe(3);
+    // A file no longer selected is forgotten.
+    await sampler.sample(entries.slice(0, 1), 2);
+    expect(sampler.reader.cache.files).toBe(1);
   });
 
   test('a missing file is absent, listed as missing with the reason; a broken one is an error naming it', async () => {
