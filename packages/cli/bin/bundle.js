@@ -1,6 +1,6 @@
 'use strict';
-// The command in one file: `npm run build` bundles dist/main.js and everything it requires (yargs
-// and @mmstats/format included) into dist/mmstats.js, and saves V8's compiled code for it in
+// The command in one file: `npm run build` bundles dist/main.js and everything it requires
+// (@mmstats/format included) into dist/mmstats.js, and saves V8's compiled code for it in
 // dist/mmstats.cache. Loading one file whose functions are already compiled, instead of some sixty
 // modules each resolved, read and compiled, is most of what `mmstats slurp` saves at start-up
 // (BENCHMARKS.md, "Start-up"). The launcher and the build share this module so the cache is made

@@ -1,16 +1,21 @@
 // Entry point and command line
 export { main } from './main';
-export { buildParser, packageVersion } from './parser';
+export { resolveCommandLine, expandHelpCommand, packageVersion, COMMAND_NAMES } from './parser';
+export type { CommandLineRequest } from './parser';
+export { parseCommandLine, GLOBAL_OPTIONS } from './parse-command-line';
+export { defineCommand, usageLine } from './command-spec';
+export type { CommandSpec, OptionSpec, OptionSpecs, PositionalSpec, ParsedCommandLine } from './command-spec';
+export { programHelp, commandHelp } from './help';
 
 // Commands
 export { runSlurp, slurpCommand } from './commands/slurp';
-export type { SlurpOptions, SlurpArgs } from './commands/slurp';
+export type { SlurpOptions } from './commands/slurp';
 export { runPoll, pollCommand, DEFAULT_HEADER_EVERY } from './commands/poll';
 export type { PollOptions, PollArgs } from './commands/poll';
 export { runClean, cleanCommand } from './commands/clean';
-export type { CleanOptions, CleanArgs } from './commands/clean';
+export type { CleanOptions } from './commands/clean';
 export { runWeb, webCommand } from './commands/web';
-export type { WebOptions, WebArgs } from './commands/web';
+export type { WebOptions } from './commands/web';
 
 // Input and output
 export { realIo, memoryIo } from './io';
@@ -19,8 +24,8 @@ export type { Io, MemoryIo, MemoryIoOptions } from './io';
 // Errors
 export { UsageError, ReadError, describeError } from './errors';
 
-// Shared option builders
-export { withFileSelection, withPrefixFilter, withJson } from './options';
+// Shared options
+export { FILES_ARGUMENT, PREFIX_FILTER_OPTIONS, JSON_OPTION } from './options';
 
 // Reading files
 export { selectFiles, selectTemporaryFiles, expandGlob, compileSegment, defaultDirectory, FILE_PATTERN } from './read/files';

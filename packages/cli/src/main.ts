@@ -10,26 +10,20 @@ export { realIo } from './io';
  * rejects and never exits the process, so piped output is not cut off.
  */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
-  // Loading the parser (yargs) is most of the command's start-up: the version needs none of it.
+  // The version needs neither the parser nor any command.
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
     io.stdout(`${packageVersion()}\n`);
     return 0;
   }
-  const { buildParser, commandOf, expandHelpCommand } = require('./parser') as typeof import('./parser');
-  let exitCode = 0;
+  const { commandOf, expandHelpCommand, resolveCommandLine } = require('./parser') as typeof import('./parser');
   const args = expandHelpCommand(argv);
-  const parser = buildParser(
-    io,
-    (code) => {
-      exitCode = code;
-    },
-    args,
-  );
   try {
-    await parser.parseAsync(args, {}, (_err, _argv, output) => {
-      // --help and --version: yargs hands over the text instead of printing it.
-      if (output) io.stdout(output.endsWith('\n') ? output : output + '\n');
-    });
+    const request = resolveCommandLine(args);
+    if (request.kind === 'print') {
+      io.stdout(request.text);
+      return 0;
+    }
+    return await request.command.run(request.args, io);
   } catch (err) {
     if (err instanceof UsageError) {
       const command = commandOf(args);
@@ -39,5 +33,4 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.stderr(describeError(err, argv.includes('--verbose')));
     return 1;
   }
-  return exitCode;
 }

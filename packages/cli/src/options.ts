@@ -1,67 +1,27 @@
-import type { Argv } from 'yargs';
-
+import type { OptionSpecs, PositionalSpec } from './command-spec';
 import { FILE_PATTERN } from './read/files';
 
-/** Every value of a repeatable string option: `--prefix a --prefix b` → `['a', 'b']`. */
-function toList(value: unknown): string[] {
-  if (value === undefined) return [];
-  return (Array.isArray(value) ? value : [value]).map(String);
-}
+// Options and positionals more than one command takes, described once.
 
 /**
- * The `[files..]` positional: files, directories (their `*.mmstats`) or glob patterns. Use with a
- * command string ending in `[files..]`.
+ * The `[files..]` positional: files, directories (their `*.mmstats`) or glob patterns. Words after
+ * `--` land here too, so `mmstats slurp -- -odd.mmstats` works.
  */
-export function withFileSelection<T>(yargs: Argv<T>) {
-  return yargs.positional('files', {
-    describe:
-      `mmstats files, directories (their ${FILE_PATTERN} files) or glob patterns; ` +
-      `default: $MMSTATS_GLOB, else ${FILE_PATTERN} in $MMSTATS_PATH or the temp directory`,
-    type: 'string',
-    array: true,
-    default: [] as string[],
-    defaultDescription: 'none',
-  });
-}
-
-/**
- * The files a command line names: the `files` positional plus everything after `--` (so that
- * `mmstats slurp -- -odd.mmstats` works; the parser must run with `populate--`).
- */
-export function fileArguments(args: { readonly files?: readonly string[]; readonly '--'?: readonly unknown[] }): string[] {
-  return [...(args.files ?? []), ...(args['--'] ?? []).map(String)];
-}
+export const FILES_ARGUMENT = {
+  name: 'files',
+  variadic: true,
+  describe:
+    `mmstats files, directories (their ${FILE_PATTERN} files) or glob patterns; ` +
+    `default: $MMSTATS_GLOB, else ${FILE_PATTERN} in $MMSTATS_PATH or the temp directory`,
+} as const satisfies PositionalSpec;
 
 /** `--prefix P` and `--exclude P`, both repeatable: which labels to show. */
-export function withPrefixFilter<T>(yargs: Argv<T>) {
-  return yargs
-    .option('prefix', {
-      describe: 'show only labels starting with P (repeatable)',
-      type: 'string',
-      requiresArg: true,
-      coerce: toList,
-    })
-    .option('exclude', {
-      describe: 'hide labels starting with P (repeatable; wins over --prefix)',
-      type: 'string',
-      requiresArg: true,
-      coerce: toList,
-    });
-}
+export const PREFIX_FILTER_OPTIONS = {
+  prefix: { type: 'string', repeatable: true, describe: 'show only labels starting with P (repeatable)' },
+  exclude: { type: 'string', repeatable: true, describe: 'hide labels starting with P (repeatable; wins over --prefix)' },
+} as const satisfies OptionSpecs;
 
 /** `--json`: one JSON document instead of text. */
-export function withJson<T>(yargs: Argv<T>) {
-  return yargs.option('json', {
-    describe: 'print one JSON document with every value at full precision',
-    type: 'boolean',
-    default: false,
-  });
-}
-
-/**
- * The last of an option's values: yargs gives an array when an option is repeated
- * (`--delay 1 --delay 2`), and the last one given wins, as in most command-line tools.
- */
-export function lastOf<T>(value: T | readonly T[]): T {
-  return Array.isArray(value) ? (value[value.length - 1] as T) : (value as T);
-}
+export const JSON_OPTION = {
+  json: { type: 'boolean', default: false, describe: 'print one JSON document with every value at full precision' },
+} as const satisfies OptionSpecs;

@@ -1,17 +1,15 @@
-import yargs, { type Argv, type CommandModule } from 'yargs';
-
+import type { CommandSpec, ParsedCommandLine } from './command-spec';
 import { UsageError } from './errors';
-import type { Io } from './io';
-import { usageMessage, type UsageContext } from './usage';
+import { commandHelp, programHelp, PROGRAM_SUMMARY } from './help';
+import { asksFor, GLOBAL_OPTIONS, parseCommandLine } from './parse-command-line';
+import { unknownCommand } from './usage';
 import { packageVersion } from './version';
 
 export { packageVersion };
 
-type CommandMaker = (io: Io, done: (exitCode: number) => void) => CommandModule<any, any>;
-
 // Each command's module is loaded only when the command line needs it: `mmstats slurp` never
 // loads the web server, and `mmstats --version` loads no command at all.
-const COMMANDS: Record<string, () => CommandMaker> = {
+const COMMANDS: Record<string, () => CommandSpec> = {
   slurp: () => (require('./commands/slurp') as typeof import('./commands/slurp')).slurpCommand,
   poll: () => (require('./commands/poll') as typeof import('./commands/poll')).pollCommand,
   clean: () => (require('./commands/clean') as typeof import('./commands/clean')).cleanCommand,
@@ -21,27 +19,24 @@ const COMMANDS: Record<string, () => CommandMaker> = {
 /** The names of the `mmstats` commands. */
 export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
 
-/** The first word of a command line that is not an option: the command, when there is one. */
-function commandWord(argv: readonly string[]): string | undefined {
-  return argv.find((arg) => !arg.startsWith('-'));
+/** The spec of the command `name` (loading its module). */
+export function commandSpec(name: string): CommandSpec {
+  return COMMANDS[name]();
+}
+
+/** Where the first word of a command line that is not an option is, before any `--`; -1 if none. */
+function commandIndex(argv: readonly string[]): number {
+  for (const [index, arg] of argv.entries()) {
+    if (arg === '--') return -1;
+    if (!arg.startsWith('-')) return index;
+  }
+  return -1;
 }
 
 /** The command a command line runs, if its first word that is not an option names one. */
 export function commandOf(argv: readonly string[]): string | undefined {
-  const word = commandWord(argv);
+  const word = argv[commandIndex(argv)];
   return word !== undefined && COMMAND_NAMES.includes(word) ? word : undefined;
-}
-
-/**
- * The commands a command line needs: its own, or none when it names none and asks for no help
- * (`--version`), or every one (help, or a word that is no command: the error suggests one).
- */
-function commandsFor(argv: readonly string[] | undefined): readonly string[] {
-  if (argv === undefined) return COMMAND_NAMES;
-  const command = commandOf(argv);
-  if (command !== undefined) return [command];
-  if (commandWord(argv) === undefined && !argv.includes('--help') && !argv.includes('-h')) return [];
-  return COMMAND_NAMES;
 }
 
 /**
@@ -55,51 +50,41 @@ export function expandHelpCommand(argv: readonly string[]): string[] {
   return COMMAND_NAMES.includes(argv[1]) ? [...argv.slice(1), '--help'] : argv.slice(1);
 }
 
+/** What a command line asks for: a text to print (help, version), or a command to run with its arguments. */
+export type CommandLineRequest =
+  | { readonly kind: 'print'; readonly text: string }
+  | { readonly kind: 'run'; readonly command: CommandSpec; readonly args: ParsedCommandLine };
+
+// Options may come before the command (`mmstats --verbose slurp`): only the global ones can.
+const PROGRAM: CommandSpec = {
+  name: 'mmstats',
+  describe: PROGRAM_SUMMARY,
+  positionals: [{ name: 'command', describe: 'the command', variadic: true }],
+  options: GLOBAL_OPTIONS,
+  examples: [],
+  run: async () => 0,
+};
 
 /**
- * The `mmstats` command line: commands, options, `--help` and `--version` (`-v`). Nothing is
- * parsed until `parseAsync` is called. Bad flags or arguments reject with a `UsageError` in our
- * own words; a command's exit code goes to `done`. Pass a parse callback to `parseAsync` to
- * receive help and version text instead of having yargs print it to the console. Given the
- * command line to be parsed as `argv`, the parser loads only the command it names (and its
- * errors name that command); without it, every command is loaded.
+ * Works out what `argv` (without the node and script names; `help` already expanded, see
+ * `expandHelpCommand`) asks for. `--help` and `--version` win over everything else on the line,
+ * as in most tools. Loads only the module of the command named (every one for the program's help).
+ * Throws a `UsageError` in our words for a command line that cannot be run.
  */
-export function buildParser(io: Io, done: (exitCode: number) => void = () => {}, argv?: readonly string[]): Argv {
-  const commands = commandsFor(argv).map((name) => ({ name, module: COMMANDS[name]()(io, done) }));
-  const parser = yargs()
-    .scriptName('mmstats')
-    // The parser's own messages are matched and reworded (usage.ts): they must be in English.
-    .locale('en')
-    // Arguments after `--` are file names even if they start with a dash (see fileArguments).
-    .parserConfiguration({ 'populate--': true })
-    .usage('$0 <command> [options]\n\nRead the mmstats files of running processes.');
-  for (const { module } of commands) parser.command(module);
-  const running = commands.length === 1 ? commands[0] : undefined;
-  return parser
-    .option('verbose', {
-      describe: 'add stack traces to error messages',
-      type: 'boolean',
-      default: false,
-      global: true,
-    })
-    .demandCommand(1, 'no command given')
-    .strictCommands()
-    .strictOptions()
-    .help()
-    .alias('help', 'h')
-    .version(packageVersion())
-    .alias('version', 'v')
-    .exitProcess(false)
-    .showHelpOnFail(false)
-    .fail((message, err) => {
-      // yargs reports bad command lines as a message or as a YError; anything else was thrown by
-      // a command and goes up unchanged.
-      if (err && err.name !== 'YError') throw err;
-      const context: UsageContext = {
-        argv: argv ?? [],
-        commands: COMMAND_NAMES,
-        command: running && { name: running.name, usage: String(running.module.command) },
-      };
-      throw new UsageError(usageMessage(message ?? err.message, context));
-    });
+export function resolveCommandLine(argv: readonly string[]): CommandLineRequest {
+  const index = commandIndex(argv);
+  const name = argv[index];
+  if (name !== undefined && COMMAND_NAMES.includes(name)) {
+    const command = commandSpec(name);
+    if (asksFor(argv, 'help')) return { kind: 'print', text: commandHelp(command) };
+    if (asksFor(argv, 'version')) return { kind: 'print', text: `${packageVersion()}\n` };
+    const args = parseCommandLine(command, [...argv.slice(0, index), ...argv.slice(index + 1)]);
+    return { kind: 'run', command, args };
+  }
+  if (asksFor(argv, 'help')) return { kind: 'print', text: programHelp(COMMAND_NAMES.map(commandSpec)) };
+  if (asksFor(argv, 'version')) return { kind: 'print', text: `${packageVersion()}\n` };
+  if (name !== undefined) throw new UsageError(unknownCommand(name, COMMAND_NAMES));
+  // Only options: reject unknown ones before saying that the command is missing.
+  parseCommandLine(PROGRAM, argv);
+  throw new UsageError('no command given');
 }

@@ -1,16 +1,7 @@
-// Our own wording for command lines the parser rejects. yargs reports them in its own English
-// (the parser runs with the `en` locale, so these texts are stable); each is turned into a
-// message that says what was wrong in mmstats terms and, where it can, what was meant.
+// The messages for command lines that cannot be run: each says what was wrong in mmstats terms
+// and, where it can, what was meant or what the command takes.
 
-/** What the parser knows of the command line when it rejects it. */
-export interface UsageContext {
-  /** The command line, without the node and script names. */
-  readonly argv: readonly string[];
-  /** Every command name. */
-  readonly commands: readonly string[];
-  /** The command being run, with its usage (`poll <fields> [files..]`), if one was recognised. */
-  readonly command?: { readonly name: string; readonly usage: string };
-}
+import { usageLine, type CommandSpec } from './command-spec';
 
 /**
  * Edit distance with adjacent transpositions (optimal string alignment): `slurpp` and `slrup`
@@ -44,39 +35,38 @@ export function closest(word: string, candidates: readonly string[]): string | u
   return best;
 }
 
-const list = (text: string) => text.split(', ').map((item) => item.trim());
 const quote = (word: string) => `'${word}'`;
-const dashed = (name: string) => (name.length === 1 ? `-${name}` : `--${name}`);
 
-function unknownCommand(word: string, context: UsageContext): string {
-  if (context.command) return `unexpected argument ${quote(word)}: mmstats ${context.command.usage}`;
-  const guess = closest(word, context.commands);
+/** `unknown command 'slurpp'; did you mean 'slurp'?`, or the list of commands when no command is close. */
+export function unknownCommand(word: string, commands: readonly string[]): string {
+  const guess = closest(word, commands);
   if (guess) return `unknown command ${quote(word)}; did you mean ${quote(guess)}?`;
-  return `unknown command ${quote(word)}; the commands are ${context.commands.join(', ')}`;
+  return `unknown command ${quote(word)}; the commands are ${commands.join(', ')}`;
 }
 
-// yargs lists an option given as --foo-bar twice (foo-bar, fooBar) and names options without dashes.
-function unknownArguments(names: string[], context: UsageContext): string {
-  const given = names.filter((name) => !/[A-Z]/.test(name) || !names.includes(name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)));
-  const positional = given.find((name) => context.argv.includes(name));
-  if (positional !== undefined) return unknownCommand(positional, context);
-  const options = given.map(dashed);
-  return `unknown option${options.length > 1 ? 's' : ''} ${options.join(', ')}`;
+/** `unknown option --bogus`, `unknown options -x, --foo-bar`: each as it was typed. */
+export function unknownOptions(typed: readonly string[]): string {
+  return `unknown option${typed.length > 1 ? 's' : ''} ${typed.join(', ')}`;
 }
 
-/** The message to show for the parser's `text` (yargs' English), or `text` itself if it is not one of yargs'. */
-export function usageMessage(text: string, context: UsageContext): string {
-  let match: RegExpMatchArray | null;
-  if ((match = text.match(/^Unknown commands?: (.*)$/s))) return unknownCommand(list(match[1])[0], context);
-  if ((match = text.match(/^Unknown arguments?: (.*)$/s))) return unknownArguments(list(match[1]), context);
-  if ((match = text.match(/^Not enough non-option arguments: got \d+, need at least \d+$/))) {
-    if (!context.command) return 'missing argument';
-    const demanded = context.command.usage.match(/<[^>]+>/g) ?? ['argument'];
-    return `missing ${demanded.join(' ')}: mmstats ${context.command.usage}`;
-  }
-  if ((match = text.match(/^Not enough arguments following: (.*)$/)) || (match = text.match(/^Missing argument values?: (.*)$/))) {
-    return `${list(match[1]).map(dashed).join(', ')} needs a value`;
-  }
-  if ((match = text.match(/^Missing required arguments?: (.*)$/s))) return `missing ${list(match[1].split('\n')[0]).map(quote).join(', ')}`;
-  return text;
+/** `missing <fields>: mmstats poll <fields> [files..]`: every required positional, and the usage line. */
+export function missingArguments(spec: Pick<CommandSpec, 'name' | 'positionals'>): string {
+  const usage = usageLine(spec);
+  const demanded = usage.match(/<[^>]+>/g) ?? ['argument'];
+  return `missing ${demanded.join(' ')}: mmstats ${usage}`;
+}
+
+/** `unexpected argument 'extra': mmstats web`: a word the command has no place for. */
+export function unexpectedArgument(word: string, spec: Pick<CommandSpec, 'name' | 'positionals'>): string {
+  return `unexpected argument ${quote(word)}: mmstats ${usageLine(spec)}`;
+}
+
+/** `--prefix needs a value`, as the option was typed (`-p needs a value`). */
+export function needsValue(typed: string): string {
+  return `${typed} needs a value`;
+}
+
+/** `--json takes no value` (for `--json=1`). */
+export function takesNoValue(typed: string): string {
+  return `${typed} takes no value`;
 }

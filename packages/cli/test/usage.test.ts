@@ -1,4 +1,4 @@
-import { closest, editDistance, usageMessage } from '../src/usage';
+import { closest, editDistance, missingArguments, needsValue, takesNoValue, unexpectedArgument, unknownCommand, unknownOptions } from '../src/usage';
 
 describe('editDistance', () => {
   test.each([
@@ -27,12 +27,22 @@ describe('closest', () => {
   });
 });
 
-describe('usageMessage', () => {
-  const context = { argv: [], commands: ['slurp', 'poll'] };
-  test('a text that is not one of the parser\'s stays as it is', () => {
-    expect(usageMessage('--delay must be a number of seconds above 0', context)).toBe('--delay must be a number of seconds above 0');
+describe('messages', () => {
+  const poll = { name: 'poll', positionals: [{ name: 'fields', required: true, describe: '' }, { name: 'files', variadic: true, describe: '' }] };
+  test('an unknown command: the closest one, else the list', () => {
+    expect(unknownCommand('pol', ['slurp', 'poll'])).toBe("unknown command 'pol'; did you mean 'poll'?");
+    expect(unknownCommand('dump', ['slurp', 'poll'])).toBe("unknown command 'dump'; the commands are slurp, poll");
   });
-  test('a missing required option is named', () => {
-    expect(usageMessage('Missing required argument: port', context)).toBe("missing 'port'");
+  test('unknown options, as typed', () => {
+    expect(unknownOptions(['--bogus'])).toBe('unknown option --bogus');
+    expect(unknownOptions(['-x', '--foo-bar'])).toBe('unknown options -x, --foo-bar');
+  });
+  test('positionals: what is missing or extra, with the usage line', () => {
+    expect(missingArguments(poll)).toBe('missing <fields>: mmstats poll <fields> [files..]');
+    expect(unexpectedArgument('extra', { name: 'web', positionals: [] })).toBe("unexpected argument 'extra': mmstats web");
+  });
+  test('option values', () => {
+    expect(needsValue('-p')).toBe('-p needs a value');
+    expect(takesNoValue('--json')).toBe('--json takes no value');
   });
 });

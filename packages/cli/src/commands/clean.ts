@@ -11,10 +11,10 @@ import {
   type StatValue,
   type TemporaryName,
 } from '@mmstats/format';
-import type { Argv, CommandModule } from 'yargs';
 
+import { defineCommand } from '../command-spec';
 import type { Io } from '../io';
-import { fileArguments, withFileSelection } from '../options';
+import { FILES_ARGUMENT } from '../options';
 import { compareCodePoints, selectFiles, selectTemporaryFiles, type FileEntry } from '../read/files';
 import { sameFile } from '../read/confine';
 import { checkLiveness, checkWriter, hasFullIdentity, REUSE_TOLERANCE_SECONDS, systemProcessTable, type FullIdentity, type ProcessTable } from '../read/liveness';
@@ -297,34 +297,18 @@ function showValue(value: StatValue): string {
   return typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : String(value);
 }
 
-function builder(yargs: Argv) {
-  return withFileSelection(yargs)
-    .option('dry-run', {
-      alias: 'n',
-      describe: 'report what would be removed, remove nothing',
-      type: 'boolean',
-      default: false,
-    })
-    .option('json', {
-      describe: 'print one JSON document with every file and the counts',
-      type: 'boolean',
-      default: false,
-    })
-    .example('$0 clean --dry-run', 'what would go from the default directory')
-    .example('$0 clean /run/myapp', 'remove the files of dead processes in a directory');
-}
-
-/** The arguments yargs hands to the handler, as the builder declares them. */
-export type CleanArgs = ReturnType<typeof builder> extends Argv<infer A> ? A : never;
-
-/** The yargs module of `mmstats clean [files..]`; its handler passes the exit code to `done`. */
-export function cleanCommand(io: Io, done: (exitCode: number) => void): CommandModule<object, CleanArgs> {
-  return {
-    command: 'clean [files..]',
-    describe: 'remove the mmstats files (and unfinished temporary files) of processes that are gone',
-    builder,
-    handler: async (args) => {
-      done(await runClean({ files: fileArguments(args), dryRun: args.dryRun, json: args.json }, io));
-    },
-  };
-}
+/** `mmstats clean [files..]`: what it takes, its help, and `runClean` to run it. */
+export const cleanCommand = defineCommand({
+  name: 'clean',
+  describe: 'remove the mmstats files (and unfinished temporary files) of processes that are gone',
+  positionals: [FILES_ARGUMENT],
+  options: {
+    'dry-run': { type: 'boolean', short: 'n', default: false, describe: 'report what would be removed, remove nothing' },
+    json: { type: 'boolean', default: false, describe: 'print one JSON document with every file and the counts' },
+  },
+  examples: [
+    ['mmstats clean --dry-run', 'what would go from the default directory'],
+    ['mmstats clean /run/myapp', 'remove the files of dead processes in a directory'],
+  ],
+  run: ({ options, positionals }, io) => runClean({ files: positionals.files, dryRun: options['dry-run'], json: options.json }, io),
+});

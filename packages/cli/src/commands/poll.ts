@@ -1,8 +1,7 @@
-import type { Argv, CommandModule } from 'yargs';
-
+import { defineCommand, type ParsedCommandLine } from '../command-spec';
 import { describeError, UsageError } from '../errors';
 import type { Io } from '../io';
-import { fileArguments, lastOf, withFileSelection, withJson } from '../options';
+import { FILES_ARGUMENT } from '../options';
 import { selectFiles } from '../read/files';
 import { computeTick, missingColumns, Sampler, type Cell, type PollMode, type Sample } from '../read/poller';
 import { parseSelector, SelectorError, splitFields, type Selector } from '../read/selector';
@@ -228,89 +227,43 @@ function unknownLabels(sample: Sample, selectors: readonly Selector[]): string |
   return undefined;
 }
 
-function builder(yargs: Argv) {
-  return withJson(
-    withFileSelection(
-      yargs.positional('fields', {
-        describe: 'comma-separated labels or families to show, e.g. 2XX,5XX or requests,requests{status=5xx}; for a histogram, name:p50,p99,max,rate,count',
-        type: 'string',
-        demandOption: true,
-      }),
-    ),
-  )
-    .option('json', { describe: 'print one JSON object per row (NDJSON) instead of a table' })
-    .option('prefix', {
-      alias: 'p',
-      describe: 'prepended to every field (and left out of the headers)',
-      type: 'string',
-      requiresArg: true,
-      default: '',
-      defaultDescription: 'none',
-      coerce: (value: unknown) => String(lastOf(value)),
-    })
-    .option('count', {
-      alias: 'c',
-      describe: 'number of rows to print',
-      type: 'number',
-      requiresArg: true,
-      defaultDescription: 'until interrupted',
-      coerce: lastOf,
-    })
-    .option('delay', {
-      alias: 'd',
-      describe: 'seconds between rows (fractions allowed)',
-      type: 'number',
-      requiresArg: true,
-      default: 1,
-      coerce: lastOf,
-    })
-    .option('headers', {
-      alias: 'n',
-      describe: 'repeat the header every N rows (0: only once)',
-      type: 'number',
-      requiresArg: true,
-      defaultDescription: `terminal height - 2, else ${DEFAULT_HEADER_EVERY}`,
-      coerce: lastOf,
-    })
-    .option('filter', {
-      alias: 'f',
-      describe: 'count only files with a label starting with P (repeatable)',
-      type: 'string',
-      requiresArg: true,
-      coerce: (value: unknown) => (value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String)),
-    })
-    .option('rate', {
-      describe: 'per-second rates instead of per-interval deltas',
-      type: 'boolean',
-      default: false,
-    })
-    .option('absolute', {
-      describe: 'totals in every row instead of deltas',
-      type: 'boolean',
-      default: false,
-    })
-    .example('$0 poll -p web.stats.status. 2XX,3XX,4XX,5XX', 'requests per interval by status class')
-    .example('$0 poll -c 10 -d 0.5 --rate jobs.done /run/workers', 'ten rows of rates, twice a second')
-    .example("$0 poll -p web.stats. 'requests,requests{status=5xx},last_hit'", 'a labelled counter, one status class of it, a timestamp')
-    .example("$0 poll 'latency:p50,p99,max,rate' 'latency{route=/a}:p99'", 'quantiles of a histogram over each interval, merged across processes')
-    .example('$0 poll --json --absolute http.requests', 'NDJSON totals');
-}
+const POLL_OPTIONS = {
+  json: { type: 'boolean', default: false, describe: 'print one JSON object per row (NDJSON) instead of a table' },
+  prefix: { type: 'string', short: 'p', default: '', defaultDescription: 'none', describe: 'prepended to every field (and left out of the headers)' },
+  count: { type: 'number', short: 'c', defaultDescription: 'until interrupted', describe: 'number of rows to print' },
+  delay: { type: 'number', short: 'd', default: 1, describe: 'seconds between rows (fractions allowed)' },
+  headers: { type: 'number', short: 'n', defaultDescription: `terminal height - 2, else ${DEFAULT_HEADER_EVERY}`, describe: 'repeat the header every N rows (0: only once)' },
+  filter: { type: 'string', short: 'f', repeatable: true, describe: 'count only files with a label starting with P (repeatable)' },
+  rate: { type: 'boolean', default: false, describe: 'per-second rates instead of per-interval deltas' },
+  absolute: { type: 'boolean', default: false, describe: 'totals in every row instead of deltas' },
+} as const;
+
+const POLL_POSITIONALS = [
+  {
+    name: 'fields',
+    required: true,
+    describe: 'comma-separated labels or families to show, e.g. 2XX,5XX or requests,requests{status=5xx}; for a histogram, name:p50,p99,max,rate,count',
+  },
+  FILES_ARGUMENT,
+] as const;
+
+/** The parsed `mmstats poll` command line. */
+export type PollArgs = ParsedCommandLine<typeof POLL_OPTIONS, typeof POLL_POSITIONALS>;
 
 /**
- * What is wrong with a command line yargs accepted, if anything. (Checked in the handler and
- * thrown as a UsageError: the parser's fail handler only knows yargs' own errors.)
+ * What is wrong with a command line that parsed, if anything: options out of range, fields not
+ * well formed or named twice.
  */
-function usageProblem(args: PollArgs): string | undefined {
-  // Not .conflicts(): yargs counts the `false` defaults as given.
-  if (args.rate && args.absolute) return '--rate and --absolute cannot be used together';
+function usageProblem({ options, positionals }: PollArgs): string | undefined {
+  if (options.rate && options.absolute) return '--rate and --absolute cannot be used together';
   let fields: string[];
   try {
-    fields = splitFields(String(args.fields));
+    fields = splitFields(positionals.fields);
   } catch (error) {
     if (error instanceof SelectorError) return error.message;
     throw error;
   }
-  if (fields.some((field) => field === '')) return `empty field name in ${JSON.stringify(String(args.fields))}`;
+  if (fields.some((field) => field === '')) return `empty field name in ${JSON.stringify(positionals.fields)}`;
   for (const field of fields) {
     try {
       parseSelector(field);
@@ -321,46 +274,31 @@ function usageProblem(args: PollArgs): string | undefined {
   }
   const duplicate = fields.find((field, i) => fields.indexOf(field) !== i);
   if (duplicate !== undefined) return `field ${JSON.stringify(duplicate)} named twice`;
-  const count = args.count as number | undefined;
+  const { count, delay, headers } = options;
   if (count !== undefined && !(Number.isInteger(count) && count >= 1)) return '--count must be a whole number of at least 1';
-  const delay = args.delay as number;
   if (!(Number.isFinite(delay) && delay > 0)) return '--delay must be a number of seconds above 0';
   if (delay * 1000 > 2 ** 31 - 1) return '--delay must be at most 2147483 seconds';
-  const headers = args.headers as number | undefined;
   if (headers !== undefined && !(Number.isInteger(headers) && headers >= 0)) return '--headers must be a whole number (0: only once)';
   return undefined;
 }
 
-/** The arguments yargs hands to the handler, as the builder declares them. */
-export type PollArgs = ReturnType<typeof builder> extends Argv<infer A> ? A : never;
-
-/** The yargs module of `mmstats poll <fields> [files..]`; its handler passes the exit code to `done`. */
-export function pollCommand(io: Io, done: (exitCode: number) => void): CommandModule<object, PollArgs> {
-  return {
-    command: 'poll <fields> [files..]',
-    describe: 'show some fields over all files, one row per interval (like vmstat)',
-    builder,
-    handler: async (args) => {
-      const problem = usageProblem(args);
-      if (problem) throw new UsageError(problem);
-      done(
-        await runPoll(
-          {
-            fields: splitFields(String(args.fields)),
-            prefix: args.prefix as string,
-            files: fileArguments(args),
-            count: args.count as number | undefined,
-            delay: args.delay as number,
-            headers: args.headers as number | undefined,
-            filter: args.filter as string[] | undefined,
-            rate: args.rate,
-            absolute: args.absolute,
-            json: args.json as boolean | undefined,
-            verbose: args.verbose as boolean | undefined,
-          },
-          io,
-        ),
-      );
-    },
-  };
-}
+/** `mmstats poll <fields> [files..]`: what it takes, its help, and `runPoll` to run it. */
+export const pollCommand = defineCommand({
+  name: 'poll',
+  describe: 'show some fields over all files, one row per interval (like vmstat)',
+  positionals: POLL_POSITIONALS,
+  options: POLL_OPTIONS,
+  examples: [
+    ['mmstats poll -p web.stats.status. 2XX,3XX,4XX,5XX', 'requests per interval by status class'],
+    ['mmstats poll -c 10 -d 0.5 --rate jobs.done /run/workers', 'ten rows of rates, twice a second'],
+    ["mmstats poll -p web.stats. 'requests,requests{status=5xx},last_hit'", 'a labelled counter, one status class of it, a timestamp'],
+    ["mmstats poll 'latency:p50,p99,max,rate' 'latency{route=/a}:p99'", 'quantiles of a histogram over each interval, merged across processes'],
+    ['mmstats poll --json --absolute http.requests', 'NDJSON totals'],
+  ],
+  run: async (args, io) => {
+    const problem = usageProblem(args);
+    if (problem) throw new UsageError(problem);
+    const { options, positionals, verbose } = args;
+    return runPoll({ ...options, fields: splitFields(positionals.fields), files: positionals.files, verbose }, io);
+  },
+});

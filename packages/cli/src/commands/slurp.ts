@@ -1,9 +1,9 @@
 import type { RecordLayout } from '@mmstats/format';
-import type { Argv, CommandModule } from 'yargs';
 
+import { defineCommand } from '../command-spec';
 import { describeError } from '../errors';
 import type { Io } from '../io';
-import { fileArguments, withFileSelection, withJson, withPrefixFilter } from '../options';
+import { FILES_ARGUMENT, JSON_OPTION, PREFIX_FILTER_OPTIONS } from '../options';
 import { filterRecords, type RecordFilter } from '../read/filter';
 import { compareCodePoints, selectFiles } from '../read/files';
 import { newStatsReader, readSnapshot, type FileSnapshot } from '../read/snapshot';
@@ -100,29 +100,20 @@ function unstableText(file: string, unstable: readonly ShownRecord[], json = fal
   return escapeControls(`mmstats: ${file}: ${names}: ${what} between every two reads, shown as ${shown}`) + '\n';
 }
 
-function builder(yargs: Argv) {
-  return withJson(withPrefixFilter(withFileSelection(yargs)))
-    .option('sort', {
-      describe: 'sort records by label instead of file order',
-      type: 'boolean',
-      default: false,
-    })
-    .example('$0 slurp', 'every *.mmstats file in the default directory')
-    .example("$0 slurp 'app-*' --prefix http.", 'the http.* records of some files')
-    .example('$0 slurp /run/myapp --json', 'a directory, as JSON');
-}
-
-/** The arguments yargs hands to the handler, as the builder declares them. */
-export type SlurpArgs = ReturnType<typeof builder> extends Argv<infer A> ? A : never;
-
-/** The yargs module of `mmstats slurp [files..]`; its handler passes the exit code to `done`. */
-export function slurpCommand(io: Io, done: (exitCode: number) => void): CommandModule<object, SlurpArgs> {
-  return {
-    command: 'slurp [files..]',
-    describe: 'print every value of mmstats files once',
-    builder,
-    handler: async (args) => {
-      done(await runSlurp({ ...args, files: fileArguments(args) }, io));
-    },
-  };
-}
+/** `mmstats slurp [files..]`: what it takes, its help, and `runSlurp` to run it. */
+export const slurpCommand = defineCommand({
+  name: 'slurp',
+  describe: 'print every value of mmstats files once',
+  positionals: [FILES_ARGUMENT],
+  options: {
+    ...PREFIX_FILTER_OPTIONS,
+    ...JSON_OPTION,
+    sort: { type: 'boolean', default: false, describe: 'sort records by label instead of file order' },
+  },
+  examples: [
+    ['mmstats slurp', 'every *.mmstats file in the default directory'],
+    ["mmstats slurp 'app-*' --prefix http.", 'the http.* records of some files'],
+    ['mmstats slurp /run/myapp --json', 'a directory, as JSON'],
+  ],
+  run: ({ options, positionals, verbose }, io) => runSlurp({ ...options, files: positionals.files, verbose }, io),
+});

@@ -1,8 +1,6 @@
-import type { Argv, CommandModule } from 'yargs';
-
+import { defineCommand } from '../command-spec';
 import { UsageError } from '../errors';
 import type { Io } from '../io';
-import { lastOf } from '../options';
 import { escapeControls } from '../render/escape';
 import { resolveScope } from '../web/scope';
 import { checkMetricsPrefix, DEFAULT_HOST, DEFAULT_PORT, isLoopback, startWebServer, type WebServer } from '../web/server';
@@ -64,53 +62,31 @@ function listenProblem(err: unknown): string {
   return typeof message === 'string' ? message : String(err);
 }
 
-function builder(yargs: Argv) {
-  return yargs
-    .option('host', {
-      describe: 'address to listen on (beyond loopback, others can read the stats)',
+/** `mmstats web`: what it takes, its help, and `runWeb` to run it. */
+export const webCommand = defineCommand({
+  name: 'web',
+  describe: 'serve a live dashboard, a JSON API and Prometheus /metrics over all files',
+  positionals: [],
+  options: {
+    host: { type: 'string', default: DEFAULT_HOST, describe: 'address to listen on (beyond loopback, others can read the stats)' },
+    port: { type: 'number', default: DEFAULT_PORT, describe: 'TCP port (0: any free port)' },
+    glob: {
       type: 'string',
-      requiresArg: true,
-      default: DEFAULT_HOST,
-    })
-    .option('port', {
-      describe: 'TCP port (0: any free port)',
-      type: 'number',
-      requiresArg: true,
-      default: DEFAULT_PORT,
-    })
-    .option('glob', {
       describe: 'files to serve; the directory before the first glob character is the stats directory',
-      type: 'string',
-      requiresArg: true,
       defaultDescription: '$MMSTATS_GLOB, else *.mmstats in $MMSTATS_PATH or the temp directory',
-    })
-    .option('metrics-prefix', {
-      describe: 'prepended to every metric name of /metrics (such as mmstats_)',
-      type: 'string',
-      requiresArg: true,
-    })
-    .example('$0 web', 'dashboard at http://127.0.0.1:5002/')
-    .example("$0 web --glob '/run/app/*.mmstats'", 'serve another directory')
-    .example('curl -s localhost:5002/metrics', 'Prometheus text format');
-}
-
-/** The arguments yargs hands to the handler, as the builder declares them. */
-export type WebArgs = ReturnType<typeof builder> extends Argv<infer A> ? A : never;
-
-/** The yargs module of `mmstats web`; its handler passes the exit code to `done`. */
-export function webCommand(io: Io, done: (exitCode: number) => void): CommandModule<object, WebArgs> {
-  return {
-    command: 'web',
-    describe: 'serve a live dashboard, a JSON API and Prometheus /metrics over all files',
-    builder,
-    handler: async (args) => {
-      const port = lastOf(args.port as number | number[]);
-      if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new UsageError('--port must be a whole number from 0 to 65535');
-      const host = String(lastOf(args.host as string | string[]));
-      if (host === '') throw new UsageError('--host must not be empty');
-      const glob = args.glob === undefined ? undefined : String(lastOf(args.glob as string | string[]));
-      const metricsPrefix = args.metricsPrefix === undefined ? undefined : checkMetricsPrefix(String(lastOf(args.metricsPrefix as string | string[])));
-      done(await runWeb({ host, port, glob, metricsPrefix }, io));
     },
-  };
-}
+    'metrics-prefix': { type: 'string', describe: 'prepended to every metric name of /metrics (such as mmstats_)' },
+  },
+  examples: [
+    ['mmstats web', 'dashboard at http://127.0.0.1:5002/'],
+    ["mmstats web --glob '/run/app/*.mmstats'", 'serve another directory'],
+    ['curl -s localhost:5002/metrics', 'Prometheus text format'],
+  ],
+  run: async ({ options }, io) => {
+    const { port, host, glob } = options;
+    if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new UsageError('--port must be a whole number from 0 to 65535');
+    if (host === '') throw new UsageError('--host must not be empty');
+    const metricsPrefix = options['metrics-prefix'] === undefined ? undefined : checkMetricsPrefix(options['metrics-prefix']);
+    return runWeb({ host, port, glob, metricsPrefix }, io);
+  },
+});
