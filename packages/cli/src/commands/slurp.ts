@@ -86,8 +86,8 @@ function writeFile(snapshot: FileSnapshot, first: boolean, filter: RecordFilter,
 }
 
 /** The confirmed records and the unstable ones (without a value), merged in file order. */
-function inFileOrder(records: readonly ShownRecord[], unstable: readonly RecordLayout[]): ShownRecord[] {
-  if (unstable.length === 0) return [...records];
+function inFileOrder(records: readonly ShownRecord[], unstable: readonly RecordLayout[]): readonly ShownRecord[] {
+  if (unstable.length === 0) return records;
   const merged: ShownRecord[] = [...records, ...unstable.map((layout) => ({ label: layout.label, signature: layout.signature, layout }))];
   return merged.sort((a, b) => a.layout.index - b.layout.index);
 }
