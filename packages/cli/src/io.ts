@@ -7,6 +7,12 @@ import * as path from 'node:path';
 export interface Io {
   /** Writes text to standard output as is (callers add the newlines). */
   stdout: (s: string) => void;
+  /**
+   * Writes bytes (UTF-8 text) to standard output as they are: a command that renders its output
+   * as bytes hands them over without making a string of them first. Optional: without it, the
+   * bytes are decoded and given to `stdout`.
+   */
+  stdoutBytes?: (bytes: Uint8Array) => void;
   /** Writes text to standard error as is. */
   stderr: (s: string) => void;
   /**
@@ -30,6 +36,17 @@ export interface Io {
    * Optional: without it, a command runs until it ends by itself.
    */
   onInterrupt?: (callback: () => void) => () => void;
+}
+
+/** Writes `bytes` (UTF-8 text) to `io`'s standard output: as they are when it takes bytes, else decoded. */
+export function writeStdoutBytes(io: Io, bytes: Uint8Array): void {
+  if (io.stdoutBytes) io.stdoutBytes(bytes);
+  else io.stdout(utf8Text(bytes));
+}
+
+/** UTF-8 bytes as a string. */
+export function utf8Text(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
 /**
@@ -59,6 +76,9 @@ export function realIo(): Io {
   return {
     stdout: (s) => {
       if (stdoutOpen && !stdout.destroyed) stdout.write(s);
+    },
+    stdoutBytes: (bytes) => {
+      if (stdoutOpen && !stdout.destroyed) stdout.write(bytes);
     },
     stderr: (s) => {
       if (stderrOpen && !stderr.destroyed) stderr.write(s);

@@ -1,9 +1,10 @@
 import { FORMAT_VERSION, UNBUFFERED } from './constants';
 import { DecodeError } from './errors';
+import { asciiLabel } from './intern';
 import type { RecordLayout } from './layout';
 import { decodeTrailer, type Trailer } from './meta';
 import { safeJsonString } from './quote';
-import { bytesAsText, decodeUtf8, fixedTypeOfByte, isAscii, readSlot, stringSizeOf, stringType, type StatValue, type TypeInfo } from './types';
+import { decodeUtf8, fixedTypeOfByte, isAscii, readSlot, stringSizeOf, stringType, type StatValue, type TypeInfo } from './types';
 
 /**
  * Most records `decodeLayout` accepts by default. A real stats file has tens to a few thousand;
@@ -145,7 +146,6 @@ export function decodeLayout(bytes: Uint8Array, options: DecodeOptions = {}): Re
   // Records stop at the trailer's records end as they stop at an end marker (SPEC.md §14.2).
   const recordsEnd = trailer ? Math.min(trailer.recordsEnd, size) : size;
   const records: RecordLayout[] = [];
-  let text: string | undefined;
   let offset = 1;
   while (offset < recordsEnd) {
     const index = records.length;
@@ -161,10 +161,10 @@ export function decodeLayout(bytes: Uint8Array, options: DecodeOptions = {}): Re
     if (labelLength > size - labelOffset) {
       failAt(`label length ${labelLength} runs past the end of the file (${size - labelOffset} bytes left)`, offset, index, path);
     }
-    // An ASCII label (every real one) is sliced from the bytes read as text once: no view and no decoding per record.
-    let label: string;
-    if (labelOffset + labelLength <= recordsEnd && isAscii(bytes, labelOffset, labelOffset + labelLength)) label = (text ??= bytesAsText(bytes.subarray(0, recordsEnd))).slice(labelOffset, labelOffset + labelLength);
-    else label = decodeUtf8(bytes.subarray(labelOffset, labelOffset + labelLength));
+    // An ASCII label (every real one) read before is the string made then (`asciiLabel`): nothing decoded or allocated.
+    const label = isAscii(bytes, labelOffset, labelOffset + labelLength)
+      ? asciiLabel(bytes, labelOffset, labelOffset + labelLength)
+      : decodeUtf8(bytes.subarray(labelOffset, labelOffset + labelLength));
     const signatureLengthAt = labelOffset + labelLength;
     if (size - signatureLengthAt < 2) failAt(`record ${quoted(label)} is cut off before its type signature length`, signatureLengthAt, index, path);
     const signatureLength = bytes[signatureLengthAt] | (bytes[signatureLengthAt + 1] << 8);

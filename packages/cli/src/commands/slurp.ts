@@ -2,7 +2,7 @@ import type { RecordLayout } from '@mmstats/format';
 
 import { defineCommand } from '../command-spec';
 import { describeError } from '../errors';
-import type { Io } from '../io';
+import { writeStdoutBytes, type Io } from '../io';
 import { FILES_ARGUMENT, JSON_OPTION, PREFIX_FILTER_OPTIONS } from '../options';
 import { filterRecords, type RecordFilter } from '../read/filter';
 import { compareCodePoints, selectFiles } from '../read/files';
@@ -10,7 +10,7 @@ import { newStatsReader, readSnapshot, type FileSnapshot } from '../read/snapsho
 import { escapeControls } from '../render/escape';
 import { quoteLabels } from '../render/labels';
 import { fileJson, JSON_FILES_END, JSON_FILES_START, renderJson, renderJsonFile } from '../render/json';
-import { renderFileText, UNSTABLE_MARKER, type ShownRecord } from '../render/text';
+import { renderFileBytes, UNSTABLE_MARKER, type ShownRecord } from '../render/text';
 
 /** Options of `runSlurp`: the parsed `mmstats slurp` command line. */
 export interface SlurpOptions {
@@ -81,13 +81,13 @@ function writeFile(snapshot: FileSnapshot, first: boolean, filter: RecordFilter,
   const unstable = records.filter((record) => record.value === undefined);
   if (unstable.length > 0) io.stderr(unstableText(snapshot.file, unstable, options.json));
   if (options.json) io.stdout(renderJsonFile(fileJson(snapshot, records), first));
-  else io.stdout(renderFileText(snapshot.file, records));
+  else writeStdoutBytes(io, renderFileBytes(snapshot.file, records));
   return true;
 }
 
 /** The confirmed records and the unstable ones (without a value), merged in file order. */
-function inFileOrder(records: readonly ShownRecord[], unstable: readonly RecordLayout[]): ShownRecord[] {
-  if (unstable.length === 0) return [...records];
+function inFileOrder(records: readonly ShownRecord[], unstable: readonly RecordLayout[]): readonly ShownRecord[] {
+  if (unstable.length === 0) return records;
   const merged: ShownRecord[] = [...records, ...unstable.map((layout) => ({ label: layout.label, signature: layout.signature, layout }))];
   return merged.sort((a, b) => a.layout.index - b.layout.index);
 }

@@ -10,15 +10,21 @@ export interface RecordFilter {
   readonly sort?: boolean;
 }
 
-/** The records `filter` keeps (decoded records, layouts, anything with a label), in file order or sorted by label. */
-export function filterRecords<T extends { readonly label: string }>(records: readonly T[], filter: RecordFilter = {}): T[] {
+/**
+ * The records `filter` keeps (decoded records, layouts, anything with a label), in file order or
+ * sorted by label. Without a prefix, an exclusion or sorting, that is `records` itself, not a copy:
+ * slurp calls this for every file, and a copy (with a closure per record) was a sixth of what it allocated.
+ */
+export function filterRecords<T extends { readonly label: string }>(records: readonly T[], filter: RecordFilter = {}): readonly T[] {
   const prefix = filter.prefix ?? [];
   const exclude = filter.exclude ?? [];
-  const kept = records.filter(
-    (record) =>
-      (prefix.length === 0 || prefix.some((p) => record.label.startsWith(p))) &&
-      !exclude.some((p) => record.label.startsWith(p)),
-  );
+  if (prefix.length === 0 && exclude.length === 0 && !filter.sort) return records;
+  const kept = records.filter((record) => (prefix.length === 0 || startsWithAny(record.label, prefix)) && !startsWithAny(record.label, exclude));
   if (filter.sort) kept.sort((a, b) => compareCodePoints(a.label, b.label));
   return kept;
+}
+
+function startsWithAny(label: string, prefixes: readonly string[]): boolean {
+  for (const p of prefixes) if (label.startsWith(p)) return true;
+  return false;
 }

@@ -61,6 +61,17 @@ describe('runSlurp', () => {
     expect(io.out).toBe(EVERY_SIGNATURE_TEXT);
   });
 
+  test('hands the text of each file over as bytes when standard output takes bytes, one piece per file', async () => {
+    writeStatsFile(dir, 'every.mmstats', EVERY_SIGNATURE);
+    writeStatsFile(dir, 'z.mmstats', [double('ünïcode', 1)]);
+    const io = memoryIo({ cwd: dir });
+    const pieces: Uint8Array[] = [];
+    const bytesIo: Io = { ...io, stdout: io.stdout, stderr: io.stderr, stdoutBytes: (bytes) => pieces.push(bytes.slice()) };
+    expect(await runSlurp({ files: ['every.mmstats', 'z.mmstats'] }, bytesIo)).toBe(0);
+    expect(io.out).toBe('');
+    expect(pieces.map((piece) => Buffer.from(piece).toString('utf8'))).toEqual([EVERY_SIGNATURE_TEXT, '==> z.mmstats\n  ünïcode 1.0\n\n']);
+  });
+
   test('prints a file whose signatures are padded to align the slots (SPEC.md §4.5) as the same file packed', async () => {
     const aligned = encodeFile(EVERY_SIGNATURE, { allowLegacySignatures: true, layout: 'aligned' });
     expect(aligned.plan.records.some((r) => r.signatureLength > r.signature.length)).toBe(true);

@@ -1,6 +1,6 @@
 import { decodeFile, encodeFile, parseTypeSignature, type RecordSpec } from '@mmstats/format';
 
-import { formatValue, renderFileText } from '../../src/render/text';
+import { formatValue, renderFileBytes, renderFileText } from '../../src/render/text';
 
 function type(signature: string) {
   const info = parseTypeSignature(signature);
@@ -58,5 +58,27 @@ describe('renderFileText', () => {
       ]).bytes,
     );
     expect(renderFileText('u.mmstats', records)).toBe('==> u.mmstats\n  ü😀  1\n  abc 2\n\n');
+  });
+});
+
+describe('renderFileBytes', () => {
+  test('is the UTF-8 of renderFileText, non-ASCII labels, string values and file names included', () => {
+    const records = decodeFile(
+      encodeFile([
+        { label: 'ü😀', signature: '16s', buffered: false, initial: 'grüße 😀' },
+        { label: 'abc\u0007', signature: 'd', buffered: true, initial: 0.1 },
+        { label: 'x', signature: '8s', buffered: false, initial: 'a\nb' },
+      ]).bytes,
+    );
+    const bytes = renderFileBytes('dir/é.mmstats', records);
+    expect(Buffer.from(bytes).toString('utf8')).toBe(renderFileText('dir/é.mmstats', records));
+    expect(Buffer.from(bytes).toString('utf8')).toBe('==> dir/é.mmstats\n  ü😀      grüße 😀\n  abc\\x07 0.1\n  x       a\\nb\n\n');
+  });
+
+  test('holds records longer than it first makes room for: 255-byte strings behind one-letter labels', () => {
+    const long = 'é'.repeat(127);
+    const specs: RecordSpec[] = Array.from({ length: 20 }, (_, i) => ({ label: String.fromCharCode(97 + i), signature: '255s', buffered: false, initial: long }));
+    const text = Buffer.from(renderFileBytes('s.mmstats', decodeFile(encodeFile(specs).bytes))).toString('utf8');
+    expect(text).toBe('==> s.mmstats\n' + specs.map((spec) => `  ${spec.label} ${long}\n`).join('') + '\n');
   });
 });
