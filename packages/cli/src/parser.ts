@@ -74,15 +74,10 @@ const PROGRAM: CommandSpec = {
 export function resolveCommandLine(argv: readonly string[]): CommandLineRequest {
   const index = commandIndex(argv);
   const name = argv[index];
-  if (name !== undefined && COMMAND_NAMES.includes(name)) {
-    const command = commandSpec(name);
-    if (asksFor(argv, 'help')) return { kind: 'print', text: commandHelp(command) };
-    if (asksFor(argv, 'version')) return { kind: 'print', text: `${packageVersion()}\n` };
-    const args = parseCommandLine(command, [...argv.slice(0, index), ...argv.slice(index + 1)]);
-    return { kind: 'run', command, args };
-  }
-  if (asksFor(argv, 'help')) return { kind: 'print', text: programHelp(COMMAND_NAMES.map(commandSpec)) };
+  const command = name !== undefined && COMMAND_NAMES.includes(name) ? commandSpec(name) : undefined;
+  if (asksFor(argv, 'help')) return { kind: 'print', text: command ? commandHelp(command) : programHelp(COMMAND_NAMES.map(commandSpec)) };
   if (asksFor(argv, 'version')) return { kind: 'print', text: `${packageVersion()}\n` };
+  if (command) return { kind: 'run', command, args: parseCommandLine(command, [...argv.slice(0, index), ...argv.slice(index + 1)]) };
   if (name !== undefined) throw new UsageError(unknownCommand(name, COMMAND_NAMES));
   // Only options: reject unknown ones before saying that the command is missing.
   parseCommandLine(PROGRAM, argv);
