@@ -79,11 +79,13 @@ export function defineCommand<const O extends OptionSpecs, const P extends reado
   return spec;
 }
 
+/** A positional as the usage line shows it: `<fields>`, `[files..]`. */
+export function positionalWord(positional: PositionalSpec): string {
+  const name = positional.variadic ? `${positional.name}..` : positional.name;
+  return positional.required ? `<${name}>` : `[${name}]`;
+}
+
 /** `slurp [files..]`, `poll <fields> [files..]`: the command's name and its positionals. */
 export function usageLine(spec: Pick<CommandSpec, 'name' | 'positionals'>): string {
-  const words = spec.positionals.map((positional) => {
-    const name = positional.variadic ? `${positional.name}..` : positional.name;
-    return positional.required ? `<${name}>` : `[${name}]`;
-  });
-  return [spec.name, ...words].join(' ');
+  return [spec.name, ...spec.positionals.map(positionalWord)].join(' ');
 }

@@ -1,7 +1,7 @@
 // The messages for command lines that cannot be run: each says what was wrong in mmstats terms
 // and, where it can, what was meant or what the command takes.
 
-import { usageLine, type CommandSpec } from './command-spec';
+import { positionalWord, usageLine, type CommandSpec } from './command-spec';
 
 /**
  * Edit distance with adjacent transpositions (optimal string alignment): `slurpp` and `slrup`
@@ -51,9 +51,8 @@ export function unknownOptions(typed: readonly string[]): string {
 
 /** `missing <fields>: mmstats poll <fields> [files..]`: every required positional, and the usage line. */
 export function missingArguments(spec: Pick<CommandSpec, 'name' | 'positionals'>): string {
-  const usage = usageLine(spec);
-  const demanded = usage.match(/<[^>]+>/g) ?? ['argument'];
-  return `missing ${demanded.join(' ')}: mmstats ${usage}`;
+  const demanded = spec.positionals.filter((positional) => positional.required).map(positionalWord);
+  return `missing ${demanded.length > 0 ? demanded.join(' ') : 'argument'}: mmstats ${usageLine(spec)}`;
 }
 
 /** `unexpected argument 'extra': mmstats web`: a word the command has no place for. */
