@@ -4,7 +4,7 @@ import { asciiLabel } from './intern';
 import type { RecordLayout } from './layout';
 import { decodeTrailer, type Trailer } from './meta';
 import { safeJsonString } from './quote';
-import { decodeUtf8, fixedTypeOfByte, isAscii, readSlot, stringSizeOf, stringType, type StatValue, type TypeInfo } from './types';
+import { decodeUtf8, fixedTypeOfByte, readSlot, stringSizeOf, stringType, type StatValue, type TypeInfo } from './types';
 
 /**
  * Most records `decodeLayout` accepts by default. A real stats file has tens to a few thousand;
@@ -162,9 +162,7 @@ export function decodeLayout(bytes: Uint8Array, options: DecodeOptions = {}): Re
       failAt(`label length ${labelLength} runs past the end of the file (${size - labelOffset} bytes left)`, offset, index, path);
     }
     // An ASCII label (every real one) read before is the string made then (`asciiLabel`): nothing decoded or allocated.
-    const label = isAscii(bytes, labelOffset, labelOffset + labelLength)
-      ? asciiLabel(bytes, labelOffset, labelOffset + labelLength)
-      : decodeUtf8(bytes.subarray(labelOffset, labelOffset + labelLength));
+    const label = asciiLabel(bytes, labelOffset, labelOffset + labelLength) ?? decodeUtf8(bytes.subarray(labelOffset, labelOffset + labelLength));
     const signatureLengthAt = labelOffset + labelLength;
     if (size - signatureLengthAt < 2) failAt(`record ${quoted(label)} is cut off before its type signature length`, signatureLengthAt, index, path);
     const signatureLength = bytes[signatureLengthAt] | (bytes[signatureLengthAt + 1] << 8);

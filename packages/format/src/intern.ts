@@ -1,4 +1,4 @@
-import { bytesAsText } from './types';
+import { bytesAsText, isAscii } from './types';
 
 // Labels repeat: every file a program writes has the same ones, and a reader that reads the same
 // file again reads them again. A decoded label is kept here, by a hash of its bytes, so that the
@@ -18,15 +18,22 @@ const MAX_KEPT_LENGTH = 96;
 const kept = new Array<string | undefined>(SLOTS).fill(undefined);
 
 /**
- * The ASCII text `bytes[start, end)` (the caller checked it is ASCII) as a string, the same string
- * as the last time these bytes were decoded while it is still kept.
+ * The text `bytes[start, end)` as a string if it is ASCII (every real label is), the same string as
+ * the last time these bytes were decoded while it is still kept; undefined if some byte is not
+ * ASCII (the caller decodes it as UTF-8). One pass over the bytes both hashes and checks them.
  */
-export function asciiLabel(bytes: Uint8Array, start: number, end: number): string {
+export function asciiLabel(bytes: Uint8Array, start: number, end: number): string | undefined {
   const length = end - start;
-  if (length > MAX_KEPT_LENGTH) return bytesAsText(bytes.subarray(start, end));
+  if (length > MAX_KEPT_LENGTH) return isAscii(bytes, start, end) ? bytesAsText(bytes.subarray(start, end)) : undefined;
   // FNV-1a: every byte moves every bit of the hash, so labels that differ in one digit spread out.
   let hash = 0x811c9dc5;
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193);
+  let bits = 0;
+  for (let i = start; i < end; i++) {
+    const byte = bytes[i];
+    bits |= byte;
+    hash = Math.imul(hash ^ byte, 0x01000193);
+  }
+  if (bits >= 0x80) return undefined;
   const first = hash & (SLOTS - 1);
   const second = (hash >>> 16) & (SLOTS - 1);
   const inFirst = kept[first];

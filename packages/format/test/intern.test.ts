@@ -27,4 +27,9 @@ describe('labels decoded again from kept strings', () => {
     expect(labelsOf(labels)).toEqual(labels);
     expect(labelsOf(labels.slice().reverse())).toEqual(labels.slice().reverse());
   });
+
+  it('decodes as UTF-8 a label past the kept length whose bytes are not ASCII', () => {
+    const labels = ['ü'.repeat(60), 'x'.repeat(97) + 'é', 'x'.repeat(98)];
+    expect(labelsOf(labels)).toEqual(labels);
+  });
 });
