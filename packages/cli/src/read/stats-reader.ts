@@ -97,6 +97,9 @@ export class StatsReader {
     const options = { path: entry.file, patientCopies: this.patientCopies };
     try {
       return withStatsFile(entry.path, ({ stats, readAt }) => {
+        // The trailer first, with its own read: every record it counts is whole in any copy made
+        // after it (SPEC.md §14.5), the copy of a kept layout's records or the whole file's below.
+        const tail = readTrailerBytes(readAt, stats.size);
         const recordsEnd = this.cache.keptRecordsEnd(stats);
         if (recordsEnd !== undefined) {
           // A file whose layout is kept: a copy of its records only (not of the reserve and
@@ -104,15 +107,12 @@ export class StatsReader {
           // when it was decoded, and records never move, so it fits any later copy; the trailer,
           // which only ever grows the records, tells whether records or families were added since
           // (then the file is decoded again, below).
-          const tail = readTrailerBytes(readAt, stats.size);
           const copy = readAt(0, recordsEnd);
           checkVersion(copy, entry.file);
           const kept = this.cache.get(stats, tail === undefined ? null : (decodeTrailer(tail, stats.size, entry.file) ?? null));
           const read = kept && this.tryKept(readAt, copy, kept, pick, options);
           if (kept && read) return { stats, ...kept, read };
         }
-        // The trailer first, with its own read: every record it counts is whole in the copy after it (SPEC.md §14.5).
-        const tail = readTrailerBytes(readAt, stats.size);
         const first = readAt(0, stats.size);
         const trailer = trailerForCopy(tail, first, stats.size, entry.file);
         this.cache.delete(stats);
