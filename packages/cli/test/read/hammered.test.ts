@@ -3,6 +3,7 @@
 // the steady records, never fail the whole file, and never show a value it did not confirm.
 // Uses the built packages (run `npx tsc -b` first).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import * as path from 'node:path';
 
 import { runPoll } from '../../src/commands/poll';
@@ -34,6 +35,15 @@ beforeAll(async () => {
   requireBuild();
   dir = makeTempDir();
   writer = spawn(process.execPath, [HAMMER, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // Every test here needs the writer running while a reader copies: on a loaded 2-core machine
+  // (the suite's own workers, CPU hogs) it was descheduled long enough that 42,000 slurps in 20 s
+  // never caught the counter changing. A higher priority keeps it on a core (root only; without
+  // the right to raise it, the test runs as before).
+  try {
+    setPriority(writer.pid!, -10);
+  } catch {
+    // EACCES: not permitted for this user.
+  }
   file = await new Promise<string>((resolve, reject) => {
     let out = '';
     writer.stdout!.on('data', (chunk) => {
